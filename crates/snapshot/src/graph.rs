@@ -1,0 +1,553 @@
+//! Reads the optional `graph/` folder: organization, licences, users, groups and their direct
+//! members, Entra and managed devices, and existing Intune and Conditional Access policies.
+//!
+//! Large collections are streamed item by item into the model (see [`crate::page`]); nothing
+//! holds a second copy of a million users. Each file is optional: what was present is recorded
+//! in [`Parts`], so later stages can say what they could not assess.
+
+use crate::error::{describe, InputError};
+use crate::page::for_each_item;
+use bms2intune_model::directory::{AssignedLicense, AssignedPlan, Organization, SkuPlan};
+use bms2intune_model::{
+    AssignmentTarget, ConditionalAccessPolicy, DevicePlatform, Directory, EntraDevice, Group, Guid, IntuneCollection,
+    IntunePolicy, IntuneState, ManagedDevice, ManagementAgent, MdmAuthority, Part, Parts, Sku, User,
+};
+use serde::{Deserialize, Deserializer};
+use serde_json::{Map, Value};
+
+/// A source of Graph files: `(relative file name, text)` pages for a part, in reading order.
+pub trait GraphFiles {
+    /// The pages of a collection (`users.json`, or every file of `users/` in name order);
+    /// `None` when the part is absent.
+    fn pages(&mut self, part: Part) -> Result<Option<Vec<(String, String)>>, InputError>;
+    /// The member files of `groupMembers/`, as `(file name, group ID, text)` in name order.
+    fn group_member_pages(&mut self) -> Result<Option<Vec<(String, Guid, String)>>, InputError>;
+}
+
+fn lenient_guid<'de, D: Deserializer<'de>>(de: D) -> Result<Option<Guid>, D::Error> {
+    let text: Option<String> = Option::deserialize(de)?;
+    match text.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(t) => match Guid::parse(t) {
+            Some(g) if g.is_nil() => Ok(None),
+            Some(g) => Ok(Some(g)),
+            None => Err(serde::de::Error::custom(format!("expected a GUID, got {t:?}"))),
+        },
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct OrganizationDto {
+    id: Option<Guid>,
+    display_name: Option<String>,
+    verified_domains: Option<Vec<DomainDto>>,
+}
+
+#[derive(Deserialize)]
+struct DomainDto {
+    name: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SkuDto {
+    sku_id: Guid,
+    sku_part_number: Option<String>,
+    capability_status: Option<String>,
+    consumed_units: Option<i64>,
+    prepaid_units: Option<PrepaidDto>,
+    service_plans: Option<Vec<ServicePlanDto>>,
+}
+
+#[derive(Deserialize)]
+struct PrepaidDto {
+    enabled: Option<i64>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ServicePlanDto {
+    service_plan_id: Guid,
+    service_plan_name: Option<String>,
+    provisioning_status: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct UserDto {
+    id: Guid,
+    user_principal_name: Option<String>,
+    display_name: Option<String>,
+    account_enabled: Option<bool>,
+    usage_location: Option<String>,
+    assigned_licenses: Option<Vec<LicenseDto>>,
+    assigned_plans: Option<Vec<AssignedPlanDto>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct LicenseDto {
+    sku_id: Guid,
+    disabled_plans: Option<Vec<Guid>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AssignedPlanDto {
+    service_plan_id: Guid,
+    capability_status: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct GroupDto {
+    id: Guid,
+    display_name: Option<String>,
+    group_types: Option<Vec<String>>,
+    security_enabled: Option<bool>,
+    mail_enabled: Option<bool>,
+    membership_rule: Option<String>,
+    members: Option<Vec<MemberDto>>,
+}
+
+#[derive(Deserialize)]
+struct MemberDto {
+    #[serde(rename = "@odata.type")]
+    odata_type: Option<String>,
+    id: Guid,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct EntraDeviceDto {
+    id: Guid,
+    #[serde(default, deserialize_with = "lenient_guid")]
+    device_id: Option<Guid>,
+    display_name: Option<String>,
+    operating_system: Option<String>,
+    operating_system_version: Option<String>,
+    trust_type: Option<String>,
+    #[serde(default, deserialize_with = "lenient_guid")]
+    mdm_app_id: Option<Guid>,
+    registered_owners: Option<Vec<MemberDto>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ManagedDeviceDto {
+    id: Guid,
+    device_name: Option<String>,
+    #[serde(default, deserialize_with = "lenient_guid")]
+    user_id: Option<Guid>,
+    user_principal_name: Option<String>,
+    operating_system: Option<String>,
+    os_version: Option<String>,
+    management_agent: Option<String>,
+    device_enrollment_type: Option<String>,
+    managed_device_owner_type: Option<String>,
+    #[serde(default, rename = "azureADDeviceId", deserialize_with = "lenient_guid")]
+    azure_ad_device_id: Option<Guid>,
+    is_supervised: Option<bool>,
+    manufacturer: Option<String>,
+    model: Option<String>,
+    compliance_state: Option<String>,
+    last_sync_date_time: Option<String>,
+}
+
+fn boxed(text: Option<String>) -> Box<str> {
+    text.unwrap_or_default().into_boxed_str()
+}
+
+fn non_empty(text: Option<String>) -> Option<Box<str>> {
+    text.filter(|t| !t.trim().is_empty()).map(String::into_boxed_str)
+}
+
+/// Reads every Graph part that `files` has into `directory` and `intune`.
+pub fn read_graph(
+    files: &mut dyn GraphFiles,
+    directory: &mut Directory,
+    intune: &mut IntuneState,
+    parts: &mut Parts,
+    notes: &mut Vec<String>,
+) -> Result<(), InputError> {
+    if let Some(pages) = files.pages(Part::Organization)? {
+        parts.insert(Part::Organization);
+        for (file, text) in &pages {
+            for_each_item::<OrganizationDto, _>(file, text, |org, _| {
+                if directory.organization.is_none() {
+                    directory.organization = Some(Organization {
+                        tenant_id: org.id,
+                        display_name: boxed(org.display_name),
+                        verified_domains: org
+                            .verified_domains
+                            .unwrap_or_default()
+                            .into_iter()
+                            .filter_map(|d| non_empty(d.name))
+                            .collect(),
+                    });
+                }
+                Ok(())
+            })?;
+        }
+    }
+
+    if let Some(pages) = files.pages(Part::SubscribedSkus)? {
+        parts.insert(Part::SubscribedSkus);
+        for (file, text) in &pages {
+            for_each_item::<SkuDto, _>(file, text, |sku, _| {
+                if directory.sku(sku.sku_id).is_some() {
+                    return Err(format!("SKU {} is listed twice", sku.sku_id));
+                }
+                let plans = sku
+                    .service_plans
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|p| SkuPlan {
+                        plan: directory.intern_plan(p.service_plan_id, p.service_plan_name.as_deref()),
+                        provisioning_status: boxed(p.provisioning_status),
+                    })
+                    .collect();
+                directory.add_sku(Sku {
+                    sku_id: sku.sku_id,
+                    part_number: boxed(sku.sku_part_number),
+                    capability_status: boxed(sku.capability_status),
+                    enabled_units: sku.prepaid_units.and_then(|p| p.enabled).unwrap_or(0),
+                    consumed_units: sku.consumed_units.unwrap_or(0),
+                    plans,
+                    subscribed: true,
+                });
+                Ok(())
+            })?;
+        }
+    }
+
+    if let Some(pages) = files.pages(Part::Users)? {
+        parts.insert(Part::Users);
+        for (file, text) in &pages {
+            for_each_item::<UserDto, _>(file, text, |u, _| {
+                let licenses = u
+                    .assigned_licenses
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|l| AssignedLicense {
+                        sku: directory.sku_or_placeholder(l.sku_id),
+                        disabled_plans: l
+                            .disabled_plans
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(|p| directory.intern_plan(p, None))
+                            .collect(),
+                    })
+                    .collect();
+                let plans = u
+                    .assigned_plans
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|p| AssignedPlan {
+                        plan: directory.intern_plan(p.service_plan_id, None),
+                        enabled: p.capability_status.as_deref() == Some("Enabled"),
+                    })
+                    .collect();
+                let id = u.id;
+                directory
+                    .add_user(User {
+                        id,
+                        user_principal_name: boxed(u.user_principal_name),
+                        display_name: boxed(u.display_name),
+                        account_enabled: u.account_enabled.unwrap_or(true),
+                        usage_location: non_empty(u.usage_location),
+                        licenses,
+                        plans,
+                    })
+                    .map(|_| ())
+                    .map_err(|_| format!("user {id} is listed twice"))
+            })?;
+        }
+    }
+
+    // Groups first, members after devices are known.
+    let mut inline_members: Vec<(usize, Vec<MemberDto>)> = Vec::new();
+    if let Some(pages) = files.pages(Part::Groups)? {
+        parts.insert(Part::Groups);
+        for (file, text) in &pages {
+            for_each_item::<GroupDto, _>(file, text, |g, _| {
+                let id = g.id;
+                let ix = directory
+                    .add_group(Group {
+                        id,
+                        display_name: boxed(g.display_name),
+                        security_enabled: g.security_enabled.unwrap_or(false),
+                        mail_enabled: g.mail_enabled.unwrap_or(false),
+                        unified: g.group_types.iter().flatten().any(|t| t.eq_ignore_ascii_case("Unified")),
+                        dynamic: g.membership_rule.is_some_and(|r| !r.trim().is_empty()),
+                        ..Group::default()
+                    })
+                    .map_err(|_| format!("group {id} is listed twice"))?;
+                if let Some(members) = g.members {
+                    inline_members.push((ix.ix(), members));
+                }
+                Ok(())
+            })?;
+        }
+    }
+
+    let mut device_owners: Vec<(usize, Vec<MemberDto>)> = Vec::new();
+    if let Some(pages) = files.pages(Part::Devices)? {
+        parts.insert(Part::Devices);
+        for (file, text) in &pages {
+            for_each_item::<EntraDeviceDto, _>(file, text, |d, _| {
+                let id = d.id;
+                let ix = directory
+                    .add_entra_device(EntraDevice {
+                        id,
+                        device_id: d.device_id,
+                        display_name: boxed(d.display_name),
+                        platform: DevicePlatform::from_operating_system(d.operating_system.as_deref().unwrap_or("")),
+                        os_version: boxed(d.operating_system_version),
+                        trust_type: non_empty(d.trust_type),
+                        mdm: MdmAuthority::from_mdm_app_id(d.mdm_app_id),
+                        owners: Vec::new(),
+                    })
+                    .map_err(|_| format!("device {id} is listed twice"))?;
+                if let Some(owners) = d.registered_owners {
+                    device_owners.push((ix.ix(), owners));
+                }
+                Ok(())
+            })?;
+        }
+    }
+    for (ix, owners) in device_owners {
+        let owners = owners.iter().filter_map(|o| directory.user(o.id)).collect();
+        directory.entra_devices[ix].owners = owners;
+    }
+
+    if let Some(pages) = files.pages(Part::ManagedDevices)? {
+        parts.insert(Part::ManagedDevices);
+        let mut seen = std::collections::HashSet::new();
+        let mut missing_users = 0usize;
+        for (file, text) in &pages {
+            for_each_item::<ManagedDeviceDto, _>(file, text, |d, _| {
+                if !seen.insert(d.id) {
+                    return Err(format!("managed device {} is listed twice", d.id));
+                }
+                let user = d.user_id.and_then(|u| directory.user(u));
+                if d.user_id.is_some() && user.is_none() && parts.contains(Part::Users) {
+                    missing_users += 1;
+                }
+                let operating_system = boxed(d.operating_system);
+                let entra_device = d.azure_ad_device_id.and_then(|id| directory.entra_device_by_device_id(id));
+                directory.managed_devices.push(ManagedDevice {
+                    id: d.id,
+                    device_name: boxed(d.device_name),
+                    user,
+                    user_principal_name: non_empty(d.user_principal_name),
+                    platform: DevicePlatform::from_operating_system(&operating_system),
+                    operating_system,
+                    os_version: boxed(d.os_version),
+                    management_agent: ManagementAgent::from_graph(d.management_agent.as_deref().unwrap_or("unknown")),
+                    enrollment_type: non_empty(d.device_enrollment_type),
+                    owner_type: non_empty(d.managed_device_owner_type),
+                    azure_ad_device_id: d.azure_ad_device_id,
+                    entra_device,
+                    supervised: d.is_supervised.unwrap_or(false),
+                    manufacturer: non_empty(d.manufacturer),
+                    model: non_empty(d.model),
+                    compliance_state: non_empty(d.compliance_state),
+                    last_sync: non_empty(d.last_sync_date_time),
+                });
+                Ok(())
+            })?;
+        }
+        if missing_users > 0 {
+            notes.push(format!(
+                "{missing_users} managed device(s) name a primary user who is not in graph/users; they are treated as userless"
+            ));
+        }
+    }
+
+    // Group members: inline ones, then groupMembers/ files.
+    let mut member_lists: Vec<(usize, Vec<MemberDto>)> = inline_members;
+    if let Some(pages) = files.group_member_pages()? {
+        parts.insert(Part::GroupMembers);
+        let mut unknown_groups = Vec::new();
+        for (file, group_id, text) in &pages {
+            let Some(group) = directory.group(*group_id) else {
+                unknown_groups.push(file.clone());
+                continue;
+            };
+            let mut members = Vec::new();
+            for_each_item::<MemberDto, _>(file, text, |m, _| {
+                members.push(m);
+                Ok(())
+            })?;
+            member_lists.push((group.ix(), members));
+        }
+        if !unknown_groups.is_empty() {
+            notes.push(format!(
+                "{} member file(s) name a group that is not in graph/groups and were ignored: {}",
+                unknown_groups.len(),
+                unknown_groups.join(", ")
+            ));
+        }
+    }
+    let mut unresolved_total = 0u32;
+    for (ix, members) in member_lists {
+        let mut users = Vec::new();
+        let mut groups = Vec::new();
+        let mut devices = Vec::new();
+        let mut unresolved = 0u32;
+        for m in members {
+            let kind = m.odata_type.as_deref().unwrap_or("").trim_start_matches("#microsoft.graph.");
+            let resolved = match kind {
+                "user" => directory.user(m.id).map(|u| users.push(u)),
+                "group" => directory.group(m.id).map(|g| groups.push(g)),
+                "device" => directory.entra_device(m.id).map(|d| devices.push(d)),
+                "" => directory
+                    .user(m.id)
+                    .map(|u| users.push(u))
+                    .or_else(|| directory.group(m.id).map(|g| groups.push(g)))
+                    .or_else(|| directory.entra_device(m.id).map(|d| devices.push(d))),
+                // Service principals, contacts, …: not managed by BMS or Intune.
+                _ => Some(()),
+            };
+            if resolved.is_none() {
+                unresolved += 1;
+            }
+        }
+        let group = &mut directory.groups[ix];
+        merge_sorted(&mut group.member_users, users);
+        merge_sorted(&mut group.member_groups, groups);
+        merge_sorted(&mut group.member_devices, devices);
+        group.unresolved_members += unresolved;
+        group.members_known = true;
+        unresolved_total += unresolved;
+    }
+    if unresolved_total > 0 && parts.contains(Part::Users) {
+        notes.push(format!(
+            "{unresolved_total} group member(s) are not in the snapshot's users, groups or devices and were ignored"
+        ));
+    }
+
+    for (part, collection) in [
+        (Part::DeviceCompliancePolicies, IntuneCollection::DeviceCompliancePolicies),
+        (Part::DeviceConfigurations, IntuneCollection::DeviceConfigurations),
+    ] {
+        if let Some(pages) = files.pages(part)? {
+            parts.insert(part);
+            for (file, text) in &pages {
+                for_each_item::<Map<String, Value>, _>(file, text, |object, _| {
+                    let policy = intune_policy(object, collection)?;
+                    match collection {
+                        IntuneCollection::DeviceCompliancePolicies => intune.compliance_policies.push(policy),
+                        IntuneCollection::DeviceConfigurations => intune.configurations.push(policy),
+                    }
+                    Ok(())
+                })?;
+            }
+        }
+    }
+
+    if let Some(pages) = files.pages(Part::ConditionalAccessPolicies)? {
+        parts.insert(Part::ConditionalAccessPolicies);
+        for (file, text) in &pages {
+            for_each_item::<Map<String, Value>, _>(file, text, |object, _| {
+                intune.conditional_access.push(conditional_access_policy(&object)?);
+                Ok(())
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// Adds members to a list kept sorted and free of duplicates (pages may repeat members).
+fn merge_sorted<T: Ord>(list: &mut Vec<T>, new: Vec<T>) {
+    list.extend(new);
+    list.sort_unstable();
+    list.dedup();
+}
+
+fn text_field(object: &Map<String, Value>, key: &str, required: bool) -> Result<Box<str>, String> {
+    match object.get(key) {
+        Some(Value::String(s)) => Ok(s.as_str().into()),
+        None | Some(Value::Null) if !required => Ok("".into()),
+        None | Some(Value::Null) => Err(format!("{key}: expected a string, but it is missing")),
+        Some(other) => Err(format!("{key}: expected a string, got {}", describe(other))),
+    }
+}
+
+fn intune_policy(mut object: Map<String, Value>, collection: IntuneCollection) -> Result<IntunePolicy, String> {
+    let odata_type = text_field(&object, "@odata.type", true)?;
+    let odata_type: Box<str> = odata_type.trim_start_matches('#').trim_start_matches("microsoft.graph.").into();
+    let id = text_field(&object, "id", true)?;
+    let display_name = text_field(&object, "displayName", false)?;
+    let mut assignments = Vec::new();
+    match object.remove("assignments") {
+        None | Some(Value::Null) => {}
+        Some(Value::Array(items)) => {
+            for (i, a) in items.iter().enumerate() {
+                let where_ = format!("assignments[{i}].target");
+                let target = a
+                    .get("target")
+                    .and_then(Value::as_object)
+                    .ok_or_else(|| format!("{where_}: expected an object"))?;
+                let kind = target.get("@odata.type").and_then(Value::as_str).unwrap_or("");
+                let group = || -> Result<Guid, String> {
+                    let value = target.get("groupId").unwrap_or(&Value::Null);
+                    value
+                        .as_str()
+                        .and_then(Guid::parse)
+                        .ok_or_else(|| format!("{where_}.groupId: expected a GUID, got {}", describe(value)))
+                };
+                let target = match kind.trim_start_matches('#').trim_start_matches("microsoft.graph.") {
+                    "groupAssignmentTarget" => AssignmentTarget::Group(group()?),
+                    "exclusionGroupAssignmentTarget" => AssignmentTarget::ExclusionGroup(group()?),
+                    "allLicensedUsersAssignmentTarget" => AssignmentTarget::AllLicensedUsers,
+                    "allDevicesAssignmentTarget" => AssignmentTarget::AllDevices,
+                    other => {
+                        return Err(format!(
+                            "{where_}.@odata.type: expected an assignment target type such as #microsoft.graph.groupAssignmentTarget, got {other:?}"
+                        ))
+                    }
+                };
+                assignments.push(target);
+            }
+        }
+        Some(other) => return Err(format!("assignments: expected an array, got {}", describe(&other))),
+    }
+    Ok(IntunePolicy { id, collection, odata_type, display_name, assignments, properties: object })
+}
+
+fn guid_array(value: Option<&Value>, where_: &str) -> Result<Vec<Guid>, String> {
+    match value {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| match v.as_str() {
+                // "All", "None", "GuestsOrExternalUsers" are keywords, not groups.
+                Some(s) if Guid::parse(s).is_none() && !s.contains('-') => None,
+                Some(s) => Some(Guid::parse(s).ok_or_else(|| format!("{where_}[{i}]: expected a GUID, got {s:?}"))),
+                None => Some(Err(format!("{where_}[{i}]: expected a GUID, got {}", describe(v)))),
+            })
+            .collect(),
+        Some(other) => Err(format!("{where_}: expected an array, got {}", describe(other))),
+    }
+}
+
+fn conditional_access_policy(object: &Map<String, Value>) -> Result<ConditionalAccessPolicy, String> {
+    let users = object.get("conditions").and_then(|c| c.get("users"));
+    let compliant = object
+        .get("grantControls")
+        .and_then(|g| g.get("builtInControls"))
+        .and_then(Value::as_array)
+        .is_some_and(|controls| controls.iter().any(|c| c.as_str() == Some("compliantDevice")));
+    Ok(ConditionalAccessPolicy {
+        id: text_field(object, "id", true)?,
+        display_name: text_field(object, "displayName", false)?,
+        state: text_field(object, "state", false)?,
+        include_groups: guid_array(users.and_then(|u| u.get("includeGroups")), "conditions.users.includeGroups")?,
+        exclude_groups: guid_array(users.and_then(|u| u.get("excludeGroups")), "conditions.users.excludeGroups")?,
+        requires_compliant_device: compliant,
+    })
+}
