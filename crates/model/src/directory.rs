@@ -122,7 +122,10 @@ pub enum DevicePlatform {
     Ios,
     IpadOs,
     Android,
+    /// Windows 10/11 and older desktop Windows (8.1, RT); see the OS version for which.
     Windows,
+    /// Windows Phone and Windows 10 Mobile: nothing migrates to them.
+    WindowsMobile,
     MacOs,
     Linux,
     Other,
@@ -139,6 +142,8 @@ impl DevicePlatform {
             DevicePlatform::IpadOs
         } else if lower.starts_with("android") {
             DevicePlatform::Android
+        } else if lower.starts_with("windows") && (lower.contains("phone") || lower.contains("mobile")) {
+            DevicePlatform::WindowsMobile
         } else if lower.starts_with("windows") {
             DevicePlatform::Windows
         } else if lower == "macos" || lower == "mac os x" || lower == "macmdm" {
@@ -156,6 +161,7 @@ impl DevicePlatform {
             DevicePlatform::IpadOs => "iPadOS",
             DevicePlatform::Android => "Android",
             DevicePlatform::Windows => "Windows",
+            DevicePlatform::WindowsMobile => "Windows Mobile",
             DevicePlatform::MacOs => "macOS",
             DevicePlatform::Linux => "Linux",
             DevicePlatform::Other => "Other",

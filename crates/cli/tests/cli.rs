@@ -1,0 +1,163 @@
+//! End-to-end tests of the `bms2intune` binary on the bundled sample tenant and on broken
+//! snapshots: exit codes, messages, and that a failed run leaves no output behind.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_bms2intune"))
+}
+
+fn sample() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/contoso")
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("run bms2intune")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Copies a snapshot folder so a test can break one file.
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn snapshot_check_prints_the_sample_counts() {
+    let o = run(&["snapshot", "check", "--snapshot", sample().to_str().unwrap(), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let summary: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let bms = &summary["bms"];
+    assert_eq!(bms["policies"], 8);
+    assert_eq!(bms["blockPolicies"], 4);
+    assert_eq!(bms["allowPolicies"], 4);
+    assert_eq!(bms["policiesByMode"], serde_json::json!({"Enforce": 7, "PendingDeletion": 1}));
+    assert_eq!(bms["mappablePolicies"], 7);
+    assert_eq!(bms["rules"], 8);
+    assert_eq!(bms["orphanRules"], 0);
+    assert_eq!(bms["tenantRule"], true);
+    assert_eq!(bms["exclusionGroups"], 1);
+    let d = &summary["directory"];
+    assert_eq!(d["skus"], 10);
+    assert_eq!(d["users"], 72);
+    assert_eq!(d["groups"], 17);
+    assert_eq!(d["groupMemberships"], 144);
+    assert_eq!(d["entraDevices"], 132);
+    assert_eq!(d["managedDevices"], 132);
+    assert_eq!(
+        d["managedDevicesByPlatform"],
+        serde_json::json!({"iOS": 46, "iPadOS": 18, "Android": 37, "Windows": 27, "Windows Mobile": 2, "macOS": 2})
+    );
+    assert_eq!(
+        d["managedDevicesByAgent"],
+        serde_json::json!({"microsoft365ManagedMdm": 88, "mdm": 36, "googleCloudDevicePolicyController": 5, "eas": 3})
+    );
+    assert_eq!(d["intuneCompliancePolicies"], 4);
+    assert_eq!(d["intuneConfigurationProfiles"], 4);
+    assert_eq!(d["conditionalAccessPolicies"], 3);
+    assert_eq!(summary["organization"], "Contoso Ltd");
+
+    let text = run(&["snapshot", "check", "--snapshot", sample().to_str().unwrap()]);
+    assert!(text.status.success());
+    let text = stdout(&text);
+    assert!(text.contains("BMS policies      8 (4 Block access, 4 Allow access)"), "{text}");
+    assert!(text.contains("Snapshot OK"), "{text}");
+}
+
+#[test]
+fn plan_writes_plan_json_deterministically() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    for out in [&a, &b] {
+        let o = run(&["plan", "--snapshot", sample().to_str().unwrap(), "--out", out.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let plan_a = std::fs::read(a.join("plan.json")).unwrap();
+    assert_eq!(plan_a, std::fs::read(b.join("plan.json")).unwrap());
+    let plan: serde_json::Value = serde_json::from_slice(&plan_a).unwrap();
+    assert_eq!(plan["snapshot"]["bms"]["policies"], 8);
+    // Re-running into the same folder replaces the earlier plan.
+    let o = run(&["plan", "--snapshot", sample().to_str().unwrap(), "--out", a.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn broken_snapshots_exit_2_name_the_file_and_leave_no_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("snap");
+    copy_dir(&sample(), &snap);
+
+    // A truncated file.
+    let users = snap.join("graph/users/page-0002.json");
+    let text = std::fs::read_to_string(&users).unwrap();
+    std::fs::write(&users, &text[..text.len() / 2]).unwrap();
+    let out = dir.path().join("out");
+    for args in [
+        vec!["snapshot", "check", "--snapshot", snap.to_str().unwrap()],
+        vec!["plan", "--snapshot", snap.to_str().unwrap(), "--out", out.to_str().unwrap()],
+    ] {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        let err = stderr(&o);
+        assert!(err.starts_with("error: graph/users/page-0002.json: line "), "{err}");
+        assert!(err.contains("truncated"), "{err}");
+    }
+    assert!(!out.exists(), "no --out folder after a failed plan");
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(leftovers, ["snap"], "no staging folder left behind");
+
+    // A wrong-typed value.
+    std::fs::write(&users, text).unwrap();
+    let rules = snap.join("bms/DeviceConfigurationRule.json");
+    let bytes = std::fs::read(&rules).unwrap();
+    let rule_text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    let broken = rule_text.replacen("\"PasswordTimeout\":  \"", "\"PasswordTimeout\":  \"abc", 1);
+    let broken = if broken == rule_text { rule_text.replacen("\"PasswordTimeout\": \"", "\"PasswordTimeout\": \"abc", 1) } else { broken };
+    assert_ne!(broken, rule_text, "the sample has a PasswordTimeout string to break");
+    std::fs::write(&rules, broken).unwrap();
+    let o = run(&["plan", "--snapshot", snap.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.starts_with("error: bms/DeviceConfigurationRule.json: ["), "{err}");
+    assert!(err.contains("].PasswordTimeout: expected a TimeSpan"), "{err}");
+    assert!(!out.exists());
+}
+
+#[test]
+fn plan_refuses_a_foreign_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "mine").unwrap();
+    let o = run(&["plan", "--snapshot", sample().to_str().unwrap(), "--out", dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("not empty"), "{}", stderr(&o));
+    assert!(dir.path().join("notes.txt").exists());
+}
+
+#[test]
+fn help_and_version() {
+    let o = run(&["--help"]);
+    assert!(o.status.success());
+    let help = stdout(&o);
+    assert!(help.contains("Basic Mobility and Security"));
+    assert!(help.contains("plan"));
+    let o = run(&["--version"]);
+    assert!(stdout(&o).starts_with("bms2intune "));
+    let o = run(&["plan"]);
+    assert_eq!(o.status.code(), Some(2), "usage errors exit 2");
+}
