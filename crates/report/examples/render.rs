@@ -1,0 +1,29 @@
+//! Renders the three reports of a `plan.json` into a folder, for looking at a report without
+//! running a whole plan: `cargo run -p bms2intune-report --example render -- PLAN.json OUT_DIR`.
+
+use std::path::PathBuf;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args_os().skip(1);
+    let (Some(plan), Some(out)) = (args.next(), args.next()) else {
+        eprintln!("usage: render PLAN.json OUT_DIR");
+        std::process::exit(2);
+    };
+    let plan: serde_json::Value = serde_json::from_slice(&std::fs::read(&plan)?)?;
+    let out = PathBuf::from(out);
+    std::fs::create_dir_all(&out)?;
+    std::fs::write(
+        out.join(bms2intune_report::HTML_FILE),
+        bms2intune_report::render_html(&plan)?,
+    )?;
+    std::fs::write(
+        out.join(bms2intune_report::MARKDOWN_FILE),
+        bms2intune_report::render_markdown(&plan)?,
+    )?;
+    std::fs::write(
+        out.join(bms2intune_report::FINDINGS_CSV_FILE),
+        bms2intune_report::render_findings_csv(&plan)?,
+    )?;
+    println!("wrote {}", out.display());
+    Ok(())
+}

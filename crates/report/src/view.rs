@@ -1,0 +1,1497 @@
+//! The report's view model: what every section shows, derived once from the plan JSON and
+//! shared by the HTML and Markdown templates (so both say the same thing). This module owns the
+//! decisions a reader sees — the readiness verdict, the grouping of recommendations under their
+//! BMS policy, the order of findings, the runbook phases cut from the ordered steps — and the
+//! rule that a section exists only when its key is in the plan. Texts here are plain strings;
+//! escaping is the templates' job.
+
+use crate::charts::{self, BarChart, BarInput, Timeline, TimelineInput, WavePhases};
+use crate::messages::{self, WaveMessages};
+use crate::values::{self as v, FIDELITIES, OUTCOMES, SEVERITIES};
+use serde::Serialize;
+use serde_json::Value;
+
+/// How many subjects a finding lists before "and N more".
+pub const SUBJECTS_SHOWN: usize = 25;
+/// How many affected users a conflict or the impact table lists.
+pub const USERS_SHOWN: usize = 25;
+
+/// Finding codes shown again in the licences section.
+const LICENCE_CODES: [&str; 6] = [
+    "license-shortfall",
+    "already-licensed-users",
+    "licensed-without-replacement",
+    "unlicensed-targets",
+    "education-sku",
+    "mam-only-license",
+];
+
+#[derive(Debug, Serialize)]
+pub struct View {
+    pub title: String,
+    pub organization: Option<String>,
+    pub tenant_id: Option<String>,
+    pub tool: Option<String>,
+    pub format_version: Option<String>,
+    pub toc: Vec<TocEntry>,
+    pub summary: Summary,
+    pub licences: Option<Licences>,
+    pub policies: Option<Policies>,
+    pub findings: Option<Findings>,
+    pub impact: Option<Impact>,
+    pub conflicts: Option<Vec<ConflictView>>,
+    pub waves: Option<Waves>,
+    pub runbook: Option<Runbook>,
+    pub messages: Option<Vec<WaveMessages>>,
+    pub signoff: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TocEntry {
+    pub num: usize,
+    pub id: &'static str,
+    pub title: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Fact {
+    pub label: String,
+    pub value: String,
+    pub detail: Option<String>,
+}
+
+fn fact(label: &str, value: impl ToString, detail: Option<String>) -> Fact {
+    Fact {
+        label: label.into(),
+        value: value.to_string(),
+        detail,
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct Summary {
+    pub verdict: Verdict,
+    pub facts: Vec<Fact>,
+    pub charts: Vec<BarChart>,
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Verdict {
+    pub label: &'static str,
+    /// `blocked`, `warn`, `ready` or `unknown`.
+    pub class: &'static str,
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Licences {
+    pub facts: Vec<Fact>,
+    pub skus: Vec<SkuRow>,
+    pub findings: Vec<FindingRef>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SkuRow {
+    pub name: String,
+    pub enabled: String,
+    pub consumed: String,
+    pub free: String,
+    pub intune: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FindingRef {
+    pub code: String,
+    pub anchor: String,
+    pub severity: String,
+    pub severity_label: String,
+    pub title: String,
+    pub count: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Policies {
+    pub list: Vec<PolicyView>,
+    pub skipped: Vec<Skipped>,
+    pub classic_ca: Option<ClassicCa>,
+    pub objects: u64,
+    pub settings: u64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PolicyView {
+    pub name: String,
+    pub anchor: String,
+    pub kind: String,
+    pub description: Option<String>,
+    pub include_groups: Vec<String>,
+    pub exclude_groups: Vec<String>,
+    pub settings: u64,
+    pub fidelity: Vec<FidelityCount>,
+    pub objects: Vec<ObjectView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FidelityCount {
+    pub class: String,
+    pub label: String,
+    pub count: u64,
+    /// `3 warnings`, `8 exact`.
+    pub text: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ObjectView {
+    pub display_name: String,
+    /// `compliance policy`, `configuration profile`, `email profile`, `Conditional Access policy`.
+    pub kind: Option<String>,
+    pub description: Option<String>,
+    pub odata_type: Option<String>,
+    /// `POST <api> <collection>` destination, e.g. `v1.0 deviceCompliancePolicies`.
+    pub destination: Option<String>,
+    pub platform: String,
+    pub file: Option<String>,
+    pub include_groups: Vec<String>,
+    pub exclude_groups: Vec<String>,
+    pub notes: Vec<String>,
+    /// True for a record-only entry (no object is created; it holds settings records).
+    pub record_only: bool,
+    pub settings: Vec<SettingView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SettingView {
+    pub bms_property: String,
+    pub bms_value: String,
+    pub platform: String,
+    pub target_property: Option<String>,
+    pub target_value: Option<String>,
+    pub fidelity: String,
+    pub fidelity_label: String,
+    pub note: Option<String>,
+    pub spec: Option<String>,
+    pub our_rule: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Skipped {
+    pub name: String,
+    pub kind: Option<String>,
+    pub mode: Option<String>,
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ClassicCa {
+    pub statement: Option<String>,
+    pub policies: Vec<String>,
+    pub assigned_groups: Vec<String>,
+    pub by_policy: Vec<(String, Vec<String>)>,
+    pub excluded_groups: Vec<String>,
+    pub block_unsupported_devices: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Findings {
+    pub list: Vec<FindingView>,
+    pub counts: Vec<FidelityCount>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FindingView {
+    pub code: String,
+    pub anchor: String,
+    pub severity: String,
+    pub severity_label: String,
+    pub title: String,
+    pub detail: Option<String>,
+    pub count: Option<String>,
+    pub subjects: Vec<SubjectView>,
+    /// The listed subjects grouped by kind, kinds in order of first appearance.
+    pub subject_groups: Vec<SubjectGroup>,
+    /// Subjects not listed (over [`SUBJECTS_SHOWN`]).
+    pub more: u64,
+    pub remediation: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SubjectGroup {
+    /// `users`, `devices`, … (empty when the subjects carry no kind).
+    pub kind: String,
+    pub names: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SubjectView {
+    pub kind: Option<String>,
+    pub name: String,
+    pub id: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Impact {
+    pub outcomes: Vec<OutcomeCount>,
+    pub chart: Option<BarChart>,
+    pub columns: Vec<&'static str>,
+    pub by_setting: Vec<ImpactRow>,
+    pub by_platform: Vec<ImpactRow>,
+    pub most_affected: Vec<(String, String)>,
+    pub more_affected: u64,
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OutcomeCount {
+    pub key: String,
+    pub label: String,
+    pub meaning: String,
+    pub count: u64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ImpactRow {
+    pub name: String,
+    pub platform: Option<String>,
+    /// One cell per entry of `Impact::columns`, empty when zero or unknown.
+    pub cells: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ConflictView {
+    pub setting: String,
+    pub platform: Option<String>,
+    /// (object, its value), in the plan's order.
+    pub sides: Vec<(String, String)>,
+    pub resolution: Option<String>,
+    pub affected: Option<String>,
+    pub affected_names: Vec<String>,
+    pub suggested_fix: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Waves {
+    pub list: Vec<WaveView>,
+    pub timeline: Option<Timeline>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct WaveView {
+    pub id: String,
+    pub anchor: String,
+    pub name: String,
+    pub label: String,
+    pub users: Option<String>,
+    pub devices: Vec<(String, u64)>,
+    pub devices_total: u64,
+    pub risks: Vec<Risk>,
+    pub switch_window: Option<String>,
+    pub exit_gates: Vec<String>,
+    pub steps: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Risk {
+    pub severity: Option<String>,
+    pub severity_label: Option<String>,
+    pub text: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Runbook {
+    pub phases: Vec<Phase>,
+    pub irreversible: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Phase {
+    pub title: String,
+    pub anchor: String,
+    pub steps: Vec<StepView>,
+    /// What users see when this phase runs (from the same signals as the messages).
+    pub user_impact: Vec<String>,
+    /// Checks before the next wave: the wave's exit gates, after its last phase.
+    pub gates: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StepView {
+    pub id: String,
+    pub kind: String,
+    pub kind_label: String,
+    pub title: String,
+    pub target: Option<String>,
+    pub detail: Option<String>,
+    pub depends_on: Vec<String>,
+    /// `Some(false)` for one-way steps.
+    pub reversible: Option<bool>,
+    pub rollback: Option<String>,
+}
+
+/// Builds the view of a plan (a JSON object). Never fails: anything unreadable is left out.
+pub fn build(root: &Value) -> View {
+    let snapshot = v::get(root, "snapshot");
+    let organization = snapshot.and_then(|s| v::text(s, "organization"));
+    let tenant_id = snapshot.and_then(|s| v::text(s, "tenantId"));
+    let tool = v::get(root, "tool").map(|t| {
+        let name = v::text(t, "name").unwrap_or_else(|| "bms2intune".into());
+        match v::text(t, "version") {
+            Some(ver) => format!("{name} {ver}"),
+            None => name,
+        }
+    });
+    let signals = messages::Signals::of(root);
+
+    let findings = v::get(root, "findings").map(|f| findings(v::as_list(f)));
+    let conflicts = v::get(root, "conflicts").map(|c| v::as_list(c).iter().map(conflict).collect());
+    let waves_raw = v::get(root, "waves").map(v::as_list);
+    let steps_raw = v::get(root, "steps").map(v::as_list);
+    let waves = waves_raw.map(|w| waves(w, steps_raw.unwrap_or(&[])));
+    let runbook = steps_raw.map(|s| runbook(s, waves_raw.unwrap_or(&[]), &signals));
+    let messages = waves_raw.map(|w| messages::for_waves(w, organization.as_deref(), &signals));
+    let policies = (v::get(root, "recommendations").is_some()
+        || v::get(root, "skippedPolicies").is_some()
+        || v::get(root, "classicConditionalAccess").is_some())
+    .then(|| policies(root));
+    let licences = licences(root, findings.as_ref());
+    let impact = v::get(root, "impact").map(impact);
+    let summary = summary(
+        root,
+        findings.as_ref(),
+        conflicts.as_ref().map(Vec::len),
+        waves.as_ref(),
+    );
+    let signoff = signoff(
+        &summary.verdict,
+        policies.is_some(),
+        conflicts.is_some(),
+        waves.is_some(),
+        &signals,
+    );
+
+    let mut toc = vec![TocEntry {
+        num: 1,
+        id: "summary",
+        title: "Summary",
+    }];
+    let present = [
+        ("licences", "Licences", licences.is_some()),
+        ("policies", "Policies: BMS → Intune", policies.is_some()),
+        ("findings", "Findings", findings.is_some()),
+        ("impact", "Impact", impact.is_some()),
+        ("conflicts", "Conflicts", conflicts.is_some()),
+        ("waves", "Waves", waves.is_some()),
+        ("runbook", "Runbook", runbook.is_some()),
+        ("messages", "Messages to users", messages.is_some()),
+        ("signoff", "Sign-off", true),
+    ];
+    for &(id, title, _) in present.iter().filter(|p| p.2) {
+        toc.push(TocEntry {
+            num: toc.len() + 1,
+            id,
+            title,
+        });
+    }
+
+    View {
+        title: match &organization {
+            Some(o) => format!("BMS to Intune migration plan: {o}"),
+            None => "BMS to Intune migration plan".into(),
+        },
+        organization,
+        tenant_id,
+        tool,
+        format_version: v::text(root, "formatVersion"),
+        toc,
+        summary,
+        licences,
+        policies,
+        findings,
+        impact,
+        conflicts,
+        waves,
+        runbook,
+        messages,
+        signoff,
+    }
+}
+
+fn summary(
+    root: &Value,
+    findings: Option<&Findings>,
+    conflicts: Option<usize>,
+    waves: Option<&Waves>,
+) -> Summary {
+    let snapshot = v::get(root, "snapshot").cloned().unwrap_or(Value::Null);
+    let bms = v::get(&snapshot, "bms").cloned().unwrap_or(Value::Null);
+    let directory = v::get(&snapshot, "directory")
+        .cloned()
+        .unwrap_or(Value::Null);
+    let sev = |s: &str| findings.map_or(0, |f| f.list.iter().filter(|x| x.severity == s).count());
+    let (blockers, warnings) = (sev("blocker"), sev("warning"));
+    let not_assessed = findings.map_or(0, |f| {
+        f.list.iter().filter(|x| x.code == "not-assessed").count()
+    });
+    let conflicts_n = conflicts.unwrap_or(0);
+    let verdict = match findings {
+        None => Verdict {
+            label: "Not assessed",
+            class: "unknown",
+            reason: "The readiness assessment has not run: the plan has no findings yet.".into(),
+        },
+        Some(f) if blockers > 0 => {
+            let titles: Vec<&str> = f
+                .list
+                .iter()
+                .filter(|x| x.severity == "blocker")
+                .take(3)
+                .map(|x| x.title.as_str())
+                .collect();
+            Verdict {
+                label: "Blocked",
+                class: "blocked",
+                reason: format!(
+                    "{} must be resolved before the first wave: {}{}.",
+                    v::plural(blockers as u64, "blocker", "blockers"),
+                    titles.join("; "),
+                    if blockers > titles.len() { "; …" } else { "" }
+                ),
+            }
+        }
+        Some(_) if warnings > 0 || conflicts_n > 0 || not_assessed > 0 => {
+            let mut parts = Vec::new();
+            if warnings > 0 {
+                parts.push(v::plural(warnings as u64, "warning", "warnings"));
+            }
+            if conflicts_n > 0 {
+                parts.push(v::plural(conflicts_n as u64, "conflict", "conflicts"));
+            }
+            if not_assessed > 0 {
+                parts.push(v::plural(
+                    not_assessed as u64,
+                    "check that could not be assessed",
+                    "checks that could not be assessed",
+                ));
+            }
+            Verdict {
+                label: "Ready with warnings",
+                class: "warn",
+                reason: format!(
+                    "No blockers. Review {} before the first wave.",
+                    parts.join(" and ")
+                ),
+            }
+        }
+        Some(_) => Verdict {
+            label: "Ready",
+            class: "ready",
+            reason: "No blockers, warnings or conflicts.".into(),
+        },
+    };
+
+    let mut facts = Vec::new();
+    if let Some(n) = v::count(&bms, "policies") {
+        let mut detail = Vec::new();
+        if let Some(m) = v::count(&bms, "mappablePolicies") {
+            detail.push(format!("{m} to migrate"));
+        }
+        if let (Some(b), Some(a)) = (
+            v::count(&bms, "blockPolicies"),
+            v::count(&bms, "allowPolicies"),
+        ) {
+            detail.push(format!("{b} block, {a} allow"));
+        }
+        facts.push(fact(
+            "BMS policies",
+            n,
+            (!detail.is_empty()).then(|| detail.join(" · ")),
+        ));
+    }
+    let recs = v::list(root, "recommendations");
+    if v::get(root, "recommendations").is_some() {
+        let objects = recs.iter().filter(|r| v::get(r, "api").is_some()).count();
+        let settings: usize = recs.iter().map(|r| v::list(r, "settings").len()).sum();
+        facts.push(fact(
+            "Intune objects",
+            objects,
+            Some(format!(
+                "{} recorded",
+                v::plural(settings as u64, "setting", "settings")
+            )),
+        ));
+    }
+    if let Some(u) = v::count(&directory, "users") {
+        facts.push(fact(
+            "Users",
+            u,
+            v::count(&directory, "groups").map(|g| v::plural(g, "group", "groups")),
+        ));
+    }
+    if let Some(d) = v::count(&directory, "managedDevices") {
+        facts.push(fact(
+            "Managed devices",
+            d,
+            v::count(&directory, "entraDevices").map(|e| format!("{e} in Entra ID")),
+        ));
+    }
+    if findings.is_some() {
+        facts.push(fact("Blockers", blockers, None));
+        facts.push(fact(
+            "Warnings",
+            warnings,
+            Some(format!("{} info", sev("info"))),
+        ));
+    }
+    if let Some(c) = conflicts {
+        facts.push(fact(
+            "Conflicts",
+            c,
+            Some("with existing Intune policies".into()),
+        ));
+    }
+    if let Some(w) = waves {
+        let pilot = w
+            .list
+            .first()
+            .and_then(|w| w.users.as_ref())
+            .map(|u| format!("pilot: {u} users"));
+        facts.push(fact("Waves", w.list.len(), pilot));
+    }
+
+    let mut charts = Vec::new();
+    if let Some(f) = findings {
+        let inputs = SEVERITIES
+            .iter()
+            .map(|(k, label)| BarInput {
+                label: label.to_string(),
+                value: f.list.iter().filter(|x| x.severity == *k).count() as u64,
+                class: format!("sev-{k}"),
+            })
+            .collect();
+        charts.extend(charts::bar_chart("Findings by severity", inputs));
+    }
+    if let Some(by) = v::object(&directory, "managedDevicesByPlatform") {
+        let mut inputs: Vec<BarInput> = by
+            .iter()
+            .filter_map(|(k, n)| {
+                v::as_count(n).map(|n| BarInput {
+                    label: v::platform_label(k),
+                    value: n,
+                    class: "plat".into(),
+                })
+            })
+            .collect();
+        inputs.sort_by(|a, b| b.value.cmp(&a.value).then_with(|| a.label.cmp(&b.label)));
+        charts.extend(charts::bar_chart("Managed devices by platform", inputs));
+    }
+    if v::get(root, "recommendations").is_some() {
+        let all: Vec<&Value> = recs.iter().flat_map(|r| v::list(r, "settings")).collect();
+        let inputs = fidelity_counts(all.iter().copied(), true)
+            .into_iter()
+            .map(|c| BarInput {
+                label: c.label,
+                value: c.count,
+                class: c.class,
+            })
+            .collect();
+        charts.extend(charts::bar_chart("Settings by fidelity", inputs));
+    }
+    Summary {
+        verdict,
+        facts,
+        charts,
+        notes: v::texts(&snapshot, "notes"),
+    }
+}
+
+/// Counts of setting records per fidelity grade, known grades first (all of them when
+/// `with_zero`), then unknown spellings.
+fn fidelity_counts<'a>(
+    settings: impl Iterator<Item = &'a Value>,
+    with_zero: bool,
+) -> Vec<FidelityCount> {
+    let mut known = [0u64; FIDELITIES.len()];
+    let mut other: Vec<(String, u64)> = Vec::new();
+    for s in settings {
+        let f = v::text(s, "fidelity").unwrap_or_else(|| "unknown".into());
+        match FIDELITIES.iter().position(|(k, _)| *k == f) {
+            Some(i) => known[i] += 1,
+            None => match other.iter_mut().find(|(k, _)| *k == f) {
+                Some(e) => e.1 += 1,
+                None => other.push((f, 1)),
+            },
+        }
+    }
+    let mut out: Vec<FidelityCount> = FIDELITIES
+        .iter()
+        .zip(known)
+        .filter(|(_, n)| with_zero || *n > 0)
+        .map(|((k, l), n)| FidelityCount {
+            class: format!("fid-{k}"),
+            label: l.to_string(),
+            count: n,
+            text: format!("{n} {}", l.to_lowercase()),
+        })
+        .collect();
+    out.extend(other.into_iter().map(|(k, n)| FidelityCount {
+        class: "fid-other".into(),
+        text: format!("{n} {k}"),
+        label: k,
+        count: n,
+    }));
+    out
+}
+
+fn licences(root: &Value, findings: Option<&Findings>) -> Option<Licences> {
+    let directory = v::get(root, "snapshot").and_then(|s| v::get(s, "directory"));
+    let explicit = v::get(root, "licences").or_else(|| v::get(root, "licenses"));
+    let refs: Vec<FindingRef> = findings
+        .map(|f| {
+            f.list
+                .iter()
+                .filter(|x| LICENCE_CODES.contains(&x.code.as_str()))
+                .map(|x| FindingRef {
+                    code: x.code.clone(),
+                    anchor: x.anchor.clone(),
+                    severity: x.severity.clone(),
+                    severity_label: x.severity_label.clone(),
+                    title: x.title.clone(),
+                    count: x.count.clone().unwrap_or_default(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    if directory.is_none() && explicit.is_none() && refs.is_empty() {
+        return None;
+    }
+    let mut facts = Vec::new();
+    if let Some(d) = directory {
+        if let Some(n) = v::count(d, "skus") {
+            facts.push(fact("Subscribed SKUs", n, None));
+        }
+        if let Some(n) = v::count(d, "users") {
+            facts.push(fact("Users in the directory", n, None));
+        }
+    }
+    let mut skus = Vec::new();
+    if let Some(l) = explicit {
+        for (k, val) in l.as_object().into_iter().flatten() {
+            if !val.is_array() && !val.is_object() && !val.is_null() {
+                facts.push(fact(&humanize(k), v::display(val), None));
+            }
+        }
+        for s in v::list(l, "skus") {
+            let n = |k: &[&str]| v::text_any(s, k).unwrap_or_default();
+            skus.push(SkuRow {
+                name: v::text_any(s, &["skuPartNumber", "name", "displayName", "skuId"])
+                    .unwrap_or_else(|| "?".into()),
+                enabled: n(&["enabled", "prepaidUnits"]),
+                consumed: n(&["consumed", "consumedUnits"]),
+                free: n(&["free", "available"]),
+                intune: match v::get_any(s, &["includesIntune", "intune"]).and_then(Value::as_bool)
+                {
+                    Some(true) => "yes".into(),
+                    Some(false) => "no".into(),
+                    None => String::new(),
+                },
+            });
+        }
+    }
+    Some(Licences {
+        facts,
+        skus,
+        findings: refs,
+    })
+}
+
+/// `seatsNeeded` → `Seats needed`.
+fn humanize(key: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in key.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            out.push(' ');
+            out.extend(c.to_lowercase());
+        } else if i == 0 {
+            out.extend(c.to_uppercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn policies(root: &Value) -> Policies {
+    let recs = v::list(root, "recommendations");
+    let mut order: Vec<String> = Vec::new();
+    for r in recs {
+        let name = v::text(r, "sourcePolicy").unwrap_or_else(|| "(no source policy)".into());
+        if !order.contains(&name) {
+            order.push(name);
+        }
+    }
+    let list = order
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let mine: Vec<&Value> = recs
+                .iter()
+                .filter(|r| {
+                    v::text(r, "sourcePolicy").unwrap_or_else(|| "(no source policy)".into())
+                        == *name
+                })
+                .collect();
+            let kind =
+                mine.iter()
+                    .find_map(|r| v::text(r, "sourceKind"))
+                    .map(|k| match k.as_str() {
+                        "block" => "Block access".to_string(),
+                        "allow" => "Allow access".to_string(),
+                        other => other.to_string(),
+                    });
+            let description = mine
+                .iter()
+                .find_map(|r| v::text_any(r, &["sourceDescription", "description", "comment"]));
+            let union = |key: &str| {
+                let mut out: Vec<String> = Vec::new();
+                for r in &mine {
+                    for g in v::texts(r, key) {
+                        if !out.contains(&g) {
+                            out.push(g);
+                        }
+                    }
+                }
+                out
+            };
+            let all_settings = mine.iter().flat_map(|r| v::list(r, "settings"));
+            PolicyView {
+                name: name.clone(),
+                anchor: format!("policy-{}", i + 1),
+                kind: kind.unwrap_or_default(),
+                description,
+                include_groups: union("includeGroups"),
+                exclude_groups: union("excludeGroups"),
+                settings: mine
+                    .iter()
+                    .map(|r| v::list(r, "settings").len() as u64)
+                    .sum(),
+                fidelity: fidelity_counts(all_settings, false),
+                objects: mine.iter().map(|r| object(r)).collect(),
+            }
+        })
+        .collect();
+    let skipped = v::list(root, "skippedPolicies")
+        .iter()
+        .map(|s| Skipped {
+            name: v::text_any(s, &["name", "policy"]).unwrap_or_else(|| v::display(s)),
+            kind: v::text(s, "kind").map(|k| match k.as_str() {
+                "block" => "Block access".into(),
+                "allow" => "Allow access".into(),
+                _ => k,
+            }),
+            mode: v::text(s, "mode"),
+            reason: v::text(s, "reason").unwrap_or_default(),
+        })
+        .collect();
+    let classic_ca = v::get(root, "classicConditionalAccess").map(|c| {
+        if let Some(s) = c.as_str() {
+            return ClassicCa {
+                statement: Some(s.to_string()),
+                policies: vec![],
+                assigned_groups: vec![],
+                by_policy: vec![],
+                excluded_groups: vec![],
+                block_unsupported_devices: None,
+            };
+        }
+        ClassicCa {
+            statement: v::text_any(c, &["statement", "text"]),
+            policies: v::texts(c, "policies"),
+            assigned_groups: v::texts(c, "assignedGroups"),
+            by_policy: v::list(c, "byPolicy")
+                .iter()
+                .map(|p| {
+                    (
+                        v::text(p, "policy").unwrap_or_default(),
+                        v::texts(p, "groups"),
+                    )
+                })
+                .collect(),
+            excluded_groups: v::texts(c, "excludedGroups"),
+            block_unsupported_devices: v::boolean(c, "blockUnsupportedDevices")
+                .map(|b| if b { "blocked" } else { "allowed" }.to_string()),
+        }
+    });
+    Policies {
+        list,
+        skipped,
+        classic_ca,
+        objects: recs.iter().filter(|r| v::get(r, "api").is_some()).count() as u64,
+        settings: recs
+            .iter()
+            .map(|r| v::list(r, "settings").len() as u64)
+            .sum(),
+    }
+}
+
+fn object(r: &Value) -> ObjectView {
+    let api = v::text(r, "api");
+    let collection = v::text(r, "collection");
+    let platform = v::text(r, "platform")
+        .map(|p| v::platform_label(&p))
+        .unwrap_or_default();
+    let odata_type = v::text(r, "odataType").unwrap_or_default();
+    let kind = match collection.as_deref() {
+        _ if odata_type.contains("EmailProfile") => Some("email profile".to_string()),
+        Some("deviceCompliancePolicies") => Some("compliance policy".into()),
+        Some("deviceConfigurations") => Some("configuration profile".into()),
+        Some("conditionalAccessPolicies") => Some("Conditional Access policy".into()),
+        Some(other) => Some(other.to_string()),
+        None => None,
+    };
+    ObjectView {
+        display_name: v::text(r, "displayName").unwrap_or_else(|| "(unnamed)".into()),
+        kind,
+        description: v::text(r, "description"),
+        odata_type: v::text(r, "odataType"),
+        destination: match (&api, &collection) {
+            (Some(a), Some(c)) => Some(format!("{a} {c}")),
+            (None, Some(c)) => Some(c.clone()),
+            (Some(a), None) => Some(a.clone()),
+            (None, None) => None,
+        },
+        platform,
+        file: v::text(r, "file"),
+        include_groups: v::texts(r, "includeGroups"),
+        exclude_groups: v::texts(r, "excludeGroups"),
+        notes: v::texts(r, "notes"),
+        record_only: api.is_none() && v::get(r, "odataType").is_none(),
+        settings: v::list(r, "settings")
+            .iter()
+            .map(|s| {
+                let fidelity = v::text(s, "fidelity").unwrap_or_else(|| "unknown".into());
+                SettingView {
+                    bms_property: v::text(s, "bmsProperty").unwrap_or_default(),
+                    bms_value: v::get(s, "bmsValue").map(v::display).unwrap_or_default(),
+                    platform: v::text(s, "platform")
+                        .map(|p| v::platform_label(&p))
+                        .unwrap_or_default(),
+                    target_property: v::text(s, "targetProperty"),
+                    target_value: v::get(s, "targetValue").map(v::display),
+                    fidelity_label: v::fidelity_label(&fidelity),
+                    fidelity: v::token(&fidelity),
+                    note: v::text(s, "note"),
+                    spec: v::text(s, "spec"),
+                    our_rule: v::boolean(s, "ourRule").unwrap_or(false),
+                }
+            })
+            .collect(),
+    }
+}
+
+fn findings(list: &[Value]) -> Findings {
+    let mut views: Vec<FindingView> = list
+        .iter()
+        .map(|f| {
+            let severity = v::text(f, "severity").unwrap_or_else(|| "info".into());
+            let subjects = v::list(f, "subjects");
+            let total = v::count(f, "count")
+                .unwrap_or(subjects.len() as u64)
+                .max(subjects.len() as u64);
+            let shown: Vec<SubjectView> =
+                subjects.iter().take(SUBJECTS_SHOWN).map(subject).collect();
+            let mut subject_groups: Vec<SubjectGroup> = Vec::new();
+            for s in &shown {
+                let kind = s.kind.as_deref().map(kind_plural).unwrap_or_default();
+                match subject_groups.iter_mut().find(|g| g.kind == kind) {
+                    Some(g) => g.names.push(s.name.clone()),
+                    None => subject_groups.push(SubjectGroup {
+                        kind,
+                        names: vec![s.name.clone()],
+                    }),
+                }
+            }
+            FindingView {
+                code: v::text(f, "code").unwrap_or_default(),
+                anchor: String::new(),
+                severity_label: v::severity_label(&severity),
+                severity: v::token(&severity),
+                title: v::text_any(f, &["title", "code"])
+                    .unwrap_or_else(|| "(untitled finding)".into()),
+                detail: v::text(f, "detail"),
+                count: v::get(f, "count")
+                    .map(|c| v::as_count(c).map_or_else(|| v::display(c), |n| n.to_string())),
+                subjects: shown,
+                subject_groups,
+                more: total.saturating_sub(subjects.len().min(SUBJECTS_SHOWN) as u64),
+                remediation: v::text(f, "remediation"),
+            }
+        })
+        .collect();
+    // Most severe first; the plan's order otherwise.
+    views.sort_by_key(|f| v::severity_rank(&f.severity));
+    for (i, f) in views.iter_mut().enumerate() {
+        f.anchor = format!("finding-{}", i + 1);
+    }
+    let counts = SEVERITIES
+        .iter()
+        .map(|(k, l)| {
+            let count = views.iter().filter(|f| f.severity == *k).count() as u64;
+            FidelityCount {
+                class: format!("sev-{k}"),
+                label: l.to_string(),
+                count,
+                text: match *k {
+                    "blocker" => v::plural(count, "blocker", "blockers"),
+                    "warning" => v::plural(count, "warning", "warnings"),
+                    _ => format!("{count} {k}"),
+                },
+            }
+        })
+        .collect();
+    Findings {
+        list: views,
+        counts,
+    }
+}
+
+/// `user` → `users`.
+fn kind_plural(kind: &str) -> String {
+    match kind {
+        "policy" => "policies".into(),
+        k if k.ends_with('s') => k.into(),
+        k => format!("{k}s"),
+    }
+}
+
+fn subject(s: &Value) -> SubjectView {
+    if !s.is_object() {
+        return SubjectView {
+            kind: None,
+            name: v::display(s),
+            id: None,
+        };
+    }
+    let id = v::text(s, "id");
+    let name = v::text_any(s, &["name", "displayName", "userPrincipalName"]);
+    SubjectView {
+        kind: v::text(s, "kind"),
+        id: if name.is_some() { id.clone() } else { None },
+        name: name.or(id).unwrap_or_else(|| v::display(s)),
+    }
+}
+
+fn impact(imp: &Value) -> Impact {
+    let by_outcome = v::object(imp, "byOutcome");
+    let mut outcomes: Vec<OutcomeCount> = OUTCOMES
+        .iter()
+        .map(|(k, l, m)| OutcomeCount {
+            key: k.to_string(),
+            label: l.to_string(),
+            meaning: m.to_string(),
+            count: by_outcome
+                .and_then(|o| o.get(*k))
+                .and_then(v::as_count)
+                .unwrap_or(0),
+        })
+        .collect();
+    for (k, n) in by_outcome.into_iter().flatten() {
+        if !OUTCOMES.iter().any(|o| o.0 == k) {
+            outcomes.push(OutcomeCount {
+                key: v::token(k),
+                label: k.clone(),
+                meaning: String::new(),
+                count: v::as_count(n).unwrap_or(0),
+            });
+        }
+    }
+    let chart = by_outcome.and_then(|_| {
+        charts::bar_chart(
+            "Effective settings by outcome",
+            outcomes
+                .iter()
+                .map(|o| BarInput {
+                    label: o.label.clone(),
+                    value: o.count,
+                    class: format!("out-{}", o.key),
+                })
+                .collect(),
+        )
+    });
+    let cells = |row: &Value| -> Vec<String> {
+        let counts = v::get_any(row, &["counts", "byOutcome"]).unwrap_or(row);
+        OUTCOMES
+            .iter()
+            .map(|(k, _, _)| match v::get(counts, k).and_then(v::as_count) {
+                Some(0) | None => String::new(),
+                Some(n) => n.to_string(),
+            })
+            .collect()
+    };
+    let by_setting = v::list(imp, "bySetting")
+        .iter()
+        .map(|r| ImpactRow {
+            name: v::text_any(r, &["setting", "bmsProperty", "targetProperty", "name"])
+                .unwrap_or_default(),
+            platform: v::text(r, "platform").map(|p| v::platform_label(&p)),
+            cells: cells(r),
+        })
+        .collect();
+    let by_platform = match v::get(imp, "byPlatform") {
+        Some(Value::Object(m)) => m
+            .iter()
+            .map(|(k, r)| ImpactRow {
+                name: v::platform_label(k),
+                platform: None,
+                cells: cells(r),
+            })
+            .collect(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .map(|r| ImpactRow {
+                name: v::text_any(r, &["platform", "name"])
+                    .map(|p| v::platform_label(&p))
+                    .unwrap_or_default(),
+                platform: None,
+                cells: cells(r),
+            })
+            .collect(),
+        _ => vec![],
+    };
+    let users = v::list(imp, "mostAffectedUsers");
+    let most_affected = users
+        .iter()
+        .take(USERS_SHOWN)
+        .map(|u| {
+            let who = v::get_any(u, &["user", "userPrincipalName", "name", "id"])
+                .map(v::reference)
+                .unwrap_or_else(|| v::reference(u));
+            let changes = v::get_any(u, &["changes", "count", "settings"])
+                .map(|c| v::as_count(c).map_or_else(|| v::display(c), |n| n.to_string()))
+                .unwrap_or_default();
+            (who, changes)
+        })
+        .collect();
+    let mut notes = v::texts(imp, "assumptions");
+    notes.extend(v::texts(imp, "notes"));
+    Impact {
+        outcomes,
+        chart,
+        columns: OUTCOMES.iter().map(|o| o.1).collect(),
+        by_setting,
+        by_platform,
+        most_affected,
+        more_affected: users.len().saturating_sub(USERS_SHOWN) as u64,
+        notes,
+    }
+}
+
+fn conflict(c: &Value) -> ConflictView {
+    let objects = v::list(c, "objects");
+    let values = v::list(c, "values");
+    let sides = (0..objects.len().max(values.len()))
+        .map(|i| {
+            (
+                objects
+                    .get(i)
+                    .map(v::reference)
+                    .unwrap_or_else(|| "?".into()),
+                values.get(i).map(v::display).unwrap_or_default(),
+            )
+        })
+        .collect();
+    let affected = v::get(c, "affectedUsers");
+    ConflictView {
+        setting: v::text_any(c, &["setting", "targetProperty", "bmsProperty"])
+            .unwrap_or_else(|| "(setting)".into()),
+        platform: v::text(c, "platform").map(|p| v::platform_label(&p)),
+        sides,
+        resolution: v::text(c, "resolution"),
+        affected: affected
+            .and_then(v::as_count)
+            .map(|n| v::plural(n, "user", "users")),
+        affected_names: affected
+            .and_then(Value::as_array)
+            .map(|a| a.iter().take(USERS_SHOWN).map(v::reference).collect())
+            .unwrap_or_default(),
+        suggested_fix: v::text_any(c, &["suggestedFix", "fix"]),
+    }
+}
+
+/// `Wave 1 · Pilot` (or the name alone when it already says the number).
+fn wave_label(w: &Value) -> (String, String, String) {
+    let id = v::text(w, "id").unwrap_or_default();
+    let name = v::text(w, "name").unwrap_or_default();
+    let label = match (id.is_empty(), name.is_empty()) {
+        (false, false) => format!("Wave {id} · {name}"),
+        (false, true) => format!("Wave {id}"),
+        (true, false) => name.clone(),
+        (true, true) => "Wave".into(),
+    };
+    (id, name, label)
+}
+
+fn steps_of<'a>(steps: &'a [Value], wave_id: &str) -> impl Iterator<Item = &'a Value> + 'a {
+    let wave_id = wave_id.to_string();
+    steps
+        .iter()
+        .filter(move |s| v::text(s, "wave").is_some_and(|w| w == wave_id))
+}
+
+fn waves(list: &[Value], steps: &[Value]) -> Waves {
+    let views: Vec<WaveView> = list
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let (id, name, label) = wave_label(w);
+            let mut devices: Vec<(String, u64)> = v::object(w, "devicesByPlatform")
+                .into_iter()
+                .flatten()
+                .filter_map(|(k, n)| v::as_count(n).map(|n| (v::platform_label(k), n)))
+                .collect();
+            devices.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            WaveView {
+                anchor: format!("wave-{}", i + 1),
+                users: v::get(w, "users")
+                    .map(|u| v::as_count(u).map_or_else(|| v::display(u), |n| n.to_string())),
+                devices_total: devices.iter().map(|d| d.1).sum(),
+                devices,
+                risks: v::list(w, "risks").iter().map(risk).collect(),
+                switch_window: v::get(w, "switchWindow")
+                    .map(switch_window)
+                    .filter(|s| !s.is_empty()),
+                exit_gates: v::list(w, "exitGates")
+                    .iter()
+                    .map(gate)
+                    .filter(|s| !s.is_empty())
+                    .collect(),
+                steps: steps_of(steps, &id).count(),
+                id,
+                name,
+                label,
+            }
+        })
+        .collect();
+    let mut rows = Vec::new();
+    if steps.iter().any(|s| v::get(s, "wave").is_none()) {
+        let n = steps.iter().filter(|s| v::get(s, "wave").is_none()).count() as u64;
+        rows.push(TimelineInput {
+            label: "Tenant-wide".into(),
+            title: format!("Tenant-wide: {}", v::plural(n, "step", "steps")),
+            wave: None,
+        });
+    }
+    for (w, raw) in views.iter().zip(list) {
+        let kinds = |ks: &[&str]| {
+            steps_of(steps, &w.id)
+                .filter(|s| v::text(s, "kind").is_some_and(|k| ks.contains(&k.as_str())))
+                .count()
+        };
+        rows.push(TimelineInput {
+            label: w.label.clone(),
+            title: w.label.clone(),
+            wave: Some(WavePhases {
+                prepare_steps: kinds(&[
+                    "create-group",
+                    "add-group-members",
+                    "create-policy",
+                    "assign-policy",
+                ]),
+                licence_steps: kinds(&["assign-license", "enable-coexistence"]),
+                verify_steps: kinds(&["verify"]),
+                gates: v::list(raw, "exitGates").len(),
+                switch_window: w.switch_window.clone(),
+            }),
+        });
+    }
+    Waves {
+        list: views,
+        timeline: charts::timeline(rows),
+    }
+}
+
+fn risk(r: &Value) -> Risk {
+    if !r.is_object() {
+        return Risk {
+            severity: None,
+            severity_label: None,
+            text: v::display(r),
+        };
+    }
+    let severity = v::text(r, "severity");
+    let mut text = v::text_any(r, &["title", "text", "detail", "description", "code"])
+        .unwrap_or_else(|| v::display(r));
+    if let Some(n) = v::count(r, "count") {
+        text = format!("{text} ({n})");
+    }
+    Risk {
+        severity_label: severity.as_deref().map(v::severity_label),
+        severity: severity.as_deref().map(v::token),
+        text,
+    }
+}
+
+fn switch_window(s: &Value) -> String {
+    if !s.is_object() {
+        return v::display(s);
+    }
+    if let Some(t) = v::text_any(s, &["description", "label", "text"]) {
+        return t;
+    }
+    match (
+        v::text_any(s, &["from", "start", "minHours"]),
+        v::text_any(s, &["to", "end", "maxHours", "hours"]),
+    ) {
+        (Some(a), Some(b)) if s.get("maxHours").is_some() || s.get("hours").is_some() => {
+            format!("{a}–{b} hours")
+        }
+        (Some(a), Some(b)) => format!("{a} → {b}"),
+        (None, Some(b)) if s.get("maxHours").is_some() || s.get("hours").is_some() => {
+            format!("up to {b} hours")
+        }
+        _ => v::display(s),
+    }
+}
+
+fn gate(g: &Value) -> String {
+    if !g.is_object() {
+        return v::display(g);
+    }
+    let text = v::text_any(g, &["description", "title", "check", "text", "name", "id"])
+        .unwrap_or_else(|| v::display(g));
+    match v::text_any(g, &["threshold", "target"]) {
+        Some(t) => format!("{text} (≥ {t})"),
+        None => text,
+    }
+}
+
+/// Human label of a step kind.
+fn kind_label(kind: &str) -> String {
+    match kind {
+        "create-group" => "Create group",
+        "add-group-members" => "Add members",
+        "create-policy" => "Create policy",
+        "assign-policy" => "Assign policy",
+        "enable-coexistence" => "Enable coexistence",
+        "assign-license" => "Assign licence",
+        "verify" => "Verify",
+        other => other,
+    }
+    .to_string()
+}
+
+fn runbook(steps: &[Value], waves: &[Value], signals: &messages::Signals) -> Runbook {
+    let mut phases: Vec<Phase> = Vec::new();
+    let mut current: Option<Option<String>> = None;
+    for s in steps {
+        let wave = v::text(s, "wave");
+        if current.as_ref() != Some(&wave) {
+            let raw = wave.as_deref().and_then(|id| {
+                waves
+                    .iter()
+                    .find(|w| v::text(w, "id").as_deref() == Some(id))
+            });
+            let title = match (&wave, raw) {
+                (None, _) => "Tenant-wide".to_string(),
+                (Some(_), Some(w)) => wave_label(w).2,
+                (Some(id), None) => format!("Wave {id}"),
+            };
+            phases.push(Phase {
+                title,
+                anchor: format!("runbook-{}", phases.len() + 1),
+                steps: vec![],
+                user_impact: vec![],
+                gates: vec![],
+            });
+            current = Some(wave.clone());
+        }
+        let kind = v::text(s, "kind").unwrap_or_default();
+        let phase = phases.last_mut().expect("a phase was pushed");
+        if kind == "assign-license" && phase.user_impact.is_empty() {
+            phase.user_impact = messages::what_users_see(
+                wave.as_deref().and_then(|id| {
+                    waves
+                        .iter()
+                        .find(|w| v::text(w, "id").as_deref() == Some(id))
+                }),
+                signals,
+            );
+        }
+        phase.steps.push(StepView {
+            id: v::text(s, "id").unwrap_or_default(),
+            kind_label: kind_label(&kind),
+            kind: v::token(&kind),
+            title: v::text_any(s, &["title", "kind"]).unwrap_or_default(),
+            target: v::get(s, "target")
+                .map(v::reference)
+                .filter(|t| !t.is_empty()),
+            detail: v::text_any(s, &["detail", "instructions", "description"]),
+            depends_on: v::texts(s, "dependsOn"),
+            reversible: v::boolean(s, "reversible"),
+            rollback: v::text(s, "rollback"),
+        });
+    }
+    // The exit gates of each wave go after its last phase.
+    for w in waves {
+        let label = wave_label(w).2;
+        let gates: Vec<String> = v::list(w, "exitGates")
+            .iter()
+            .map(gate)
+            .filter(|s| !s.is_empty())
+            .collect();
+        if let Some(p) = phases.iter_mut().rev().find(|p| p.title == label) {
+            p.gates = gates;
+        }
+    }
+    let irreversible = phases
+        .iter()
+        .flat_map(|p| &p.steps)
+        .filter(|s| s.reversible == Some(false))
+        .count();
+    Runbook {
+        phases,
+        irreversible,
+    }
+}
+
+fn signoff(
+    verdict: &Verdict,
+    policies: bool,
+    conflicts: bool,
+    waves: bool,
+    signals: &messages::Signals,
+) -> Vec<String> {
+    let mut out = vec![match verdict.class {
+        "blocked" => {
+            "Every blocker finding is resolved, or the plan is re-run and shows none.".to_string()
+        }
+        "unknown" => "The readiness assessment has run and its findings were reviewed.".to_string(),
+        _ => "Every warning finding was reviewed and accepted or fixed.".to_string(),
+    }];
+    if policies {
+        out.push("Each policy's settings, and every approximated, manual or not-migrated one, were reviewed.".into());
+        out.push("The classic Conditional Access device policies stay: nobody deletes or \"migrates\" them.".into());
+    }
+    if conflicts {
+        out.push("Every conflict with an existing Intune policy has a decided fix.".into());
+    }
+    if waves {
+        out.push(
+            "The pilot group and the wave schedule are agreed, with an owner for each exit gate."
+                .into(),
+        );
+        out.push("Enabling coexistence is understood as a one-way step.".into());
+    }
+    if signals.email || signals.android {
+        out.push(
+            "Each wave's users were sent their messages (see Messages to users) in time.".into(),
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn view(plan: Value) -> View {
+        build(&plan)
+    }
+
+    #[test]
+    fn sections_follow_the_keys_of_the_plan() {
+        let v = view(json!({"formatVersion": 1, "snapshot": {"bms": {"policies": 2}}}));
+        assert!(
+            v.policies.is_none()
+                && v.findings.is_none()
+                && v.waves.is_none()
+                && v.runbook.is_none()
+        );
+        assert!(v.licences.is_none(), "no directory, no licence data");
+        assert_eq!(v.summary.verdict.label, "Not assessed");
+        let v = view(json!({"findings": [], "recommendations": []}));
+        assert!(v.findings.is_some() && v.policies.is_some());
+        assert_eq!(v.summary.verdict.label, "Ready");
+    }
+
+    #[test]
+    fn verdict_follows_the_worst_finding() {
+        let v = view(
+            json!({"findings": [{"severity": "warning", "title": "w"}, {"severity": "blocker", "title": "b"}]}),
+        );
+        assert_eq!(v.summary.verdict.label, "Blocked");
+        assert!(v
+            .summary
+            .verdict
+            .reason
+            .contains("1 blocker must be resolved"));
+        assert_eq!(v.findings.unwrap().list[0].title, "b", "blockers first");
+        let v = view(json!({"findings": [{"severity": "info"}], "conflicts": [{}]}));
+        assert_eq!(v.summary.verdict.label, "Ready with warnings");
+        let v = view(json!({"findings": [{"severity": "info", "code": "not-assessed"}]}));
+        assert_eq!(v.summary.verdict.label, "Ready with warnings");
+        assert!(v
+            .summary
+            .verdict
+            .reason
+            .contains("1 check that could not be assessed"));
+    }
+
+    #[test]
+    fn subjects_are_capped() {
+        let subjects: Vec<Value> = (0..30)
+            .map(|i| json!({"kind": "user", "id": i.to_string(), "name": format!("u{i}")}))
+            .collect();
+        let v =
+            view(json!({"findings": [{"severity": "info", "count": 40, "subjects": subjects}]}));
+        let f = &v.findings.unwrap().list[0];
+        assert_eq!(f.subjects.len(), SUBJECTS_SHOWN);
+        assert_eq!(f.more, 15);
+    }
+
+    #[test]
+    fn partial_and_odd_inner_fields_do_not_fail() {
+        let v = view(json!({
+            "recommendations": [null, 3, {"settings": [null, {"fidelity": 7}]}],
+            "findings": [null, "text", {"subjects": "x", "count": "many"}],
+            "impact": {"byOutcome": null, "bySetting": [null], "byPlatform": 1},
+            "conflicts": [null, {"objects": "x"}],
+            "waves": [null, {"id": 1, "risks": [null, 1], "exitGates": "x", "devicesByPlatform": [1]}],
+            "steps": [null, {"wave": 1}, {"wave": null, "reversible": "no"}],
+            "classicConditionalAccess": "Keep the five classic policies.",
+            "skippedPolicies": [{"name": "X"}],
+        }));
+        assert_eq!(v.runbook.unwrap().phases.len(), 3);
+        assert_eq!(
+            v.policies.unwrap().classic_ca.unwrap().statement.as_deref(),
+            Some("Keep the five classic policies.")
+        );
+    }
+
+    #[test]
+    fn runbook_phases_follow_the_step_order() {
+        let v = view(json!({
+            "waves": [{"id": 1, "name": "Pilot", "exitGates": ["all devices checked in"]}],
+            "steps": [
+                {"id": "s1", "wave": null, "kind": "create-policy"},
+                {"id": "s2", "wave": null, "kind": "enable-coexistence", "reversible": false},
+                {"id": "s3", "wave": 1, "kind": "assign-license", "dependsOn": ["s1", "s2"]},
+            ],
+        }));
+        let r = v.runbook.unwrap();
+        assert_eq!(
+            r.phases
+                .iter()
+                .map(|p| p.title.as_str())
+                .collect::<Vec<_>>(),
+            ["Tenant-wide", "Wave 1 · Pilot"]
+        );
+        assert_eq!(r.phases[1].gates, ["all devices checked in"]);
+        assert_eq!(r.irreversible, 1);
+    }
+
+    #[test]
+    fn humanize_keys() {
+        assert_eq!(humanize("seatsNeeded"), "Seats needed");
+    }
+}

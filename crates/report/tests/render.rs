@@ -1,0 +1,255 @@
+//! Renders the fixture plan: snapshot tests pin `report.md` and `findings.csv`; structural tests
+//! check that `report.html` is self-contained and has every section; escaping tests feed tenant
+//! strings that carry markup through all three outputs.
+
+mod common;
+
+use bms2intune_report::{render_findings_csv, render_html, render_markdown};
+use common::*;
+use serde_json::json;
+
+#[test]
+fn markdown_of_the_fixture() {
+    insta::assert_snapshot!("report.md", render_markdown(&fixture()).unwrap());
+}
+
+#[test]
+fn findings_csv_of_the_fixture() {
+    insta::assert_snapshot!("findings.csv", render_findings_csv(&fixture()).unwrap());
+}
+
+#[test]
+fn html_has_every_section_in_order() {
+    let html = render_html(&fixture()).unwrap();
+    let mut last = 0;
+    for id in SECTION_IDS {
+        let at = html
+            .find(&format!("<section id=\"{id}\""))
+            .unwrap_or_else(|| panic!("no section {id}"));
+        assert!(at > last, "section {id} out of order");
+        last = at;
+    }
+    for policy in [
+        "Secure Mobile - Sales",
+        "All Mobile Baseline",
+        "Contractors (retired)",
+    ] {
+        assert!(html.contains(policy), "the report names {policy}");
+    }
+    assert!(html.contains("Blocked"), "the fixture has a blocker");
+    assert!(html.contains("and 6 more"), "subjects are capped at 25");
+}
+
+#[test]
+fn html_is_self_contained() {
+    let html = render_html(&fixture()).unwrap();
+    assert!(html.starts_with("<!doctype html>"));
+    assert!(html.contains(
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">"
+    ));
+    assert!(html.contains("<meta name=\"color-scheme\" content=\"light\">"));
+    let lower = html.to_ascii_lowercase();
+    for banned in [
+        "<script", "<img", "<link", "<iframe", "<object", "<embed", "@import", "url(", "src=",
+        "http://", "https://",
+    ] {
+        assert!(!lower.contains(banned), "report.html contains {banned:?}");
+    }
+    for href in lower.split("href=\"").skip(1) {
+        assert!(
+            href.starts_with('#'),
+            "only in-page links: {}",
+            &href[..href.len().min(40)]
+        );
+    }
+    assert!(lower.contains("@media print"));
+    assert!(lower.contains("<svg"), "charts are inline SVG");
+}
+
+#[test]
+fn sections_are_omitted_when_their_key_is_absent() {
+    let mut plan = fixture();
+    for key in [
+        "recommendations",
+        "classicConditionalAccess",
+        "skippedPolicies",
+        "findings",
+        "impact",
+        "conflicts",
+        "waves",
+        "steps",
+    ] {
+        plan.as_object_mut().unwrap().remove(key);
+    }
+    let html = render_html(&plan).unwrap();
+    for id in ["summary", "licences", "signoff"] {
+        assert!(
+            html.contains(&format!("<section id=\"{id}\"")),
+            "{id} stays"
+        );
+    }
+    for id in [
+        "policies",
+        "findings",
+        "impact",
+        "conflicts",
+        "waves",
+        "runbook",
+        "messages",
+    ] {
+        assert!(
+            !html.contains(&format!("<section id=\"{id}\"")),
+            "{id} is left out"
+        );
+        assert!(
+            !html.contains(&format!("href=\"#{id}\"")),
+            "{id} is not in the contents"
+        );
+    }
+    assert!(html.contains("Not assessed"));
+    let md = render_markdown(&plan).unwrap();
+    assert!(!md.contains("## 3. Policies") && !md.contains("Runbook"));
+    assert_eq!(
+        render_findings_csv(&plan).unwrap().lines().count(),
+        1,
+        "header only"
+    );
+}
+
+#[test]
+fn the_plan_written_today_renders() {
+    // What `plan` writes before mapping and assessment land: formatVersion, tool, snapshot.
+    let plan = json!({"formatVersion": 1, "tool": {"name": "bms2intune", "version": "0.1.0"}, "snapshot": fixture()["snapshot"]});
+    let html = render_html(&plan).unwrap();
+    assert!(html.contains("Contoso Ltd") && html.contains("Managed devices by platform"));
+    let md = render_markdown(&plan).unwrap();
+    assert!(md.contains("**Not assessed.**"));
+}
+
+#[test]
+fn partial_plans_render() {
+    for plan in [
+        json!({}),
+        json!({"snapshot": null, "findings": null, "waves": []}),
+        json!({"recommendations": [{}], "findings": [{}], "impact": {}, "conflicts": [{}], "waves": [{}], "steps": [{}]}),
+        json!({"recommendations": "x", "findings": 3, "impact": [], "conflicts": {}, "waves": "y", "steps": true}),
+    ] {
+        render_html(&plan).unwrap();
+        render_markdown(&plan).unwrap();
+        render_findings_csv(&plan).unwrap();
+    }
+    assert!(render_html(&json!([1])).is_err(), "a plan is an object");
+}
+
+#[test]
+fn output_is_deterministic() {
+    let plan = fixture();
+    assert_eq!(render_html(&plan).unwrap(), render_html(&plan).unwrap());
+    assert_eq!(
+        render_markdown(&plan).unwrap(),
+        render_markdown(&plan).unwrap()
+    );
+}
+
+#[test]
+fn html_escapes_tenant_strings() {
+    let html = render_html(&hostile()).unwrap();
+    let lower = html.to_ascii_lowercase();
+    for tag in ["<script", "<img", "<iframe", "<svg onload"] {
+        assert!(!lower.contains(tag), "{tag} must not appear as a tag");
+    }
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;"),
+        "the policy name is shown as text"
+    );
+    assert!(
+        html.contains("&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"),
+        "the description is shown as text"
+    );
+    assert!(
+        html.contains("Sales | EU `ops` team"),
+        "the group name is shown as it is"
+    );
+}
+
+#[test]
+fn markdown_escapes_tenant_strings() {
+    let md = render_markdown(&hostile()).unwrap();
+    let bare = md
+        .match_indices('<')
+        .filter(|(i, _)| !md[..*i].ends_with('\\'))
+        .count();
+    assert_eq!(bare, 0, "every < of report.md is escaped");
+    assert!(
+        md.contains("### \\<script\\>alert(1)\\</script\\>"),
+        "policy heading escaped"
+    );
+    assert!(
+        md.contains("\"\\>\\<img src=x onerror=alert(1)\\>"),
+        "description escaped"
+    );
+    assert!(
+        md.contains("Sales \\| EU \\`ops\\` team"),
+        "pipe and backticks escaped"
+    );
+    assert!(
+        md.contains("\\[click\\](javascript:alert(1))"),
+        "no link injected"
+    );
+}
+
+#[test]
+fn markdown_renders_tenant_strings_as_text() {
+    use pulldown_cmark::{html, Options, Parser};
+    let md = render_markdown(&hostile()).unwrap();
+    let mut out = String::new();
+    html::push_html(
+        &mut out,
+        Parser::new_ext(&md, Options::ENABLE_TABLES | Options::ENABLE_TASKLISTS),
+    );
+    let lower = out.to_ascii_lowercase();
+    for tag in ["<script", "<img", "<iframe", "<svg", "<a "] {
+        assert!(!lower.contains(tag), "rendered report.md has {tag}");
+    }
+    assert!(
+        out.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "the policy name is text"
+    );
+    assert!(
+        out.contains("Sales | EU `ops` team"),
+        "the group name is text, whole"
+    );
+    // Every table row keeps its column count (a `|` in a tenant string does not split a cell).
+    for table in out.split("<table>").skip(1) {
+        let table = &table[..table.find("</table>").unwrap()];
+        let columns = |row: &str| row.matches("<td").count() + row.matches("<th").count();
+        let rows: Vec<&str> = table.split("<tr>").skip(1).collect();
+        assert!(
+            rows.iter().all(|r| columns(r) == columns(rows[0])),
+            "ragged table:\n{table}"
+        );
+    }
+}
+
+#[test]
+fn csv_quotes_tenant_strings() {
+    let csv = render_findings_csv(&hostile()).unwrap();
+    assert!(
+        csv.contains("\"Doe, \"\"Jo\"\" <b>x</b>\""),
+        "comma and quotes quoted"
+    );
+    assert!(
+        csv.contains("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\""),
+        "formula defused"
+    );
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert!(
+        rows.iter().all(|r| r.len() == 10),
+        "every row has every column"
+    );
+    assert!(
+        rows.iter().any(|r| &r[7] == "<script>alert(1)</script>"),
+        "the name round-trips"
+    );
+}
