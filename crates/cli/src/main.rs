@@ -5,11 +5,15 @@
 //! results; nothing here decides what a BMS setting becomes or who is affected.
 //!
 //! Exit codes: 0 success; 1 the output could not be written or another runtime failure;
-//! 2 bad input (snapshot files, options) or bad usage.
+//! 2 bad input (snapshot files, config, options) or bad usage; 3 findings at or above the
+//! `--fail-on` severity (the output is still written).
 
 mod output;
 
 use anyhow::{Context, Result};
+use bms2intune_analysis::{AssessConfig, Assessment};
+use bms2intune_mapping::MappingOptions;
+use bms2intune_plan::StageResults;
 use bms2intune_snapshot::{read_snapshot, InputError};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -26,7 +30,12 @@ const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// policy, what is at risk, who is affected, and in which order to switch people over.
 /// Nothing is changed in your tenant by these commands.
 #[derive(Parser)]
-#[command(name = "bms2intune", version, propagate_version = true, max_term_width = 100)]
+#[command(
+    name = "bms2intune",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
 struct Cli {
     /// Print progress details to standard error.
     #[arg(long, short, global = true)]
@@ -40,8 +49,15 @@ enum Command {
     /// Work with a tenant snapshot folder.
     #[command(subcommand)]
     Snapshot(SnapshotCommand),
-    /// Plan the move: read the snapshot and write plan.json (and, as they land, the Intune
-    /// policy bodies and reports) to a new output folder.
+    /// Assess readiness (Microsoft's "Prepare" step): licence shortfall, already-licensed
+    /// users, unsupported OS versions, Android device administrator, unneeded policies, …
+    ///
+    /// Prints one line per finding; `--json` prints every finding with its evidence (the
+    /// users, groups, devices or policies concerned) and remedy.
+    Assess(AssessArgs),
+    /// Plan the move: read the snapshot, map every BMS policy to Intune, assess readiness,
+    /// and write plan.json, the Graph request bodies (graph/), report.html, report.md and
+    /// findings.csv to a new output folder.
     ///
     /// The output folder is written all at once: if anything fails, nothing is left behind.
     /// Re-running replaces an earlier plan in the same folder.
@@ -74,13 +90,69 @@ struct CheckArgs {
 }
 
 #[derive(Args)]
+struct AssessmentOptions {
+    /// A config file (TOML or JSON) with OS floors, the assessment date and tenant-specific
+    /// SKU lists; see the README's "Readiness findings".
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Exit with code 3 when a finding of this severity or worse is raised (for pipelines).
+    #[arg(long, value_name = "SEVERITY")]
+    fail_on: Option<FailOn>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum FailOn {
+    Blocker,
+    Warning,
+}
+
+#[derive(Args)]
+struct AssessArgs {
+    #[command(flatten)]
+    snapshot: SnapshotArg,
+    #[command(flatten)]
+    assessment: AssessmentOptions,
+    /// Print the findings as JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
 struct PlanArgs {
     #[command(flatten)]
     snapshot: SnapshotArg,
+    #[command(flatten)]
+    assessment: AssessmentOptions,
     /// The folder to write the plan to. It must be new, empty, or an earlier plan.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
+    /// Which Android enrolment to create policies for: device administrator (what BMS
+    /// enrolled; `_O365_A`), Android Enterprise personally-owned work profile (`_O365_AWP`),
+    /// or both.
+    #[arg(long, value_name = "TARGET", default_value = "both", value_parser = ["device-admin", "work-profile", "both"])]
+    android: String,
+    /// Hours a device may stay non-compliant before Intune blocks it (the compliance
+    /// policies' single `block` action).
+    #[arg(long, value_name = "HOURS", default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=8760))]
+    grace_hours: u32,
+    /// Exclude the groups of higher-priority BMS policies from each policy's Intune objects,
+    /// so every user keeps only the first matching policy, as under BMS. Pass `false` to let
+    /// Intune merge overlapping policies.
+    #[arg(long, value_name = "BOOL", default_value_t = true, action = clap::ArgAction::Set)]
+    preserve_priority: bool,
 }
+
+/// Findings at or above `--fail-on`: the run succeeded, but automation asked to stop.
+#[derive(Debug)]
+struct GateFailed(String);
+
+impl std::fmt::Display for GateFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for GateFailed {}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -99,6 +171,9 @@ fn main() -> ExitCode {
             if let Some(input) = err.downcast_ref::<InputError>() {
                 eprintln!("error: {input}");
                 ExitCode::from(2)
+            } else if let Some(gate) = err.downcast_ref::<GateFailed>() {
+                eprintln!("{gate}");
+                ExitCode::from(3)
             } else {
                 eprintln!("error: {err:#}");
                 ExitCode::from(1)
@@ -110,8 +185,50 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Snapshot(SnapshotCommand::Check(args)) => snapshot_check(args),
+        Command::Assess(args) => assess(args),
         Command::Plan(args) => plan(args),
     }
+}
+
+/// Reads the optional assessment config; a bad one is an input error (exit 2).
+fn assess_config(options: &AssessmentOptions) -> Result<AssessConfig> {
+    let Some(path) = &options.config else {
+        return Ok(AssessConfig::default());
+    };
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| InputError::new(&shown, "", format!("cannot read: {e}")))?;
+    AssessConfig::parse(&text).map_err(|e| InputError::new(&shown, "", e.to_string()).into())
+}
+
+/// Turns findings at or above `--fail-on` into exit code 3.
+fn gate(options: &AssessmentOptions, assessment: &Assessment) -> Result<()> {
+    let summary = &assessment.summary;
+    let hit = match options.fail_on {
+        None => 0,
+        Some(FailOn::Blocker) => summary.blockers,
+        Some(FailOn::Warning) => summary.blockers + summary.warnings,
+    };
+    if hit > 0 {
+        return Err(GateFailed(format!(
+            "stopping: {hit} finding(s) at or above --fail-on ({} blocker(s), {} warning(s))",
+            summary.blockers, summary.warnings
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+fn assess(args: AssessArgs) -> Result<()> {
+    let config = assess_config(&args.assessment)?;
+    let tenant = read_snapshot(&args.snapshot.snapshot)?;
+    let assessment = bms2intune_analysis::assess(&tenant, &config);
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&assessment)?);
+    } else {
+        print!("{}", bms2intune_analysis::render_table(&assessment));
+    }
+    gate(&args.assessment, &assessment)
 }
 
 fn snapshot_check(args: CheckArgs) -> Result<()> {
@@ -127,18 +244,66 @@ fn snapshot_check(args: CheckArgs) -> Result<()> {
 }
 
 fn plan(args: PlanArgs) -> Result<()> {
+    let config = assess_config(&args.assessment)?;
     let tenant = read_snapshot(&args.snapshot.snapshot)?;
     tracing::debug!(policies = tenant.bms.policies.len(), "snapshot read");
-    let plan = bms2intune_plan::build_plan(&tenant, VERSION);
+    let mapping_options = MappingOptions {
+        android: args
+            .android
+            .parse()
+            .map_err(|e| InputError::new("--android", "", format!("{e}")))?,
+        grace_hours: args.grace_hours,
+        preserve_priority: args.preserve_priority,
+    };
+    let mapping = bms2intune_mapping::map_export(&tenant.bms, &mapping_options);
+    let assessment = bms2intune_analysis::assess(&tenant, &config);
+    let gate_result = gate(&args.assessment, &assessment);
+    let plan = bms2intune_plan::build_plan(
+        &tenant,
+        StageResults {
+            mapping_options,
+            mapping,
+            assessment,
+        },
+        VERSION,
+    );
     let staged = output::StagedOutput::begin(&args.out)?;
+    for recommendation in &plan.recommendations {
+        if let (Some(file), Some(body)) = (&recommendation.file, &recommendation.body) {
+            staged.write_json(file, body)?;
+        }
+    }
     staged.write_json(output::MARKER_FILE, &plan)?;
+    let plan_json = serde_json::to_value(&plan).context("serializing the plan")?;
+    staged.write(
+        bms2intune_report::HTML_FILE,
+        bms2intune_report::render_html(&plan_json)?.as_bytes(),
+    )?;
+    staged.write(
+        bms2intune_report::MARKDOWN_FILE,
+        bms2intune_report::render_markdown(&plan_json)?.as_bytes(),
+    )?;
+    staged.write(
+        bms2intune_report::FINDINGS_CSV_FILE,
+        bms2intune_report::render_findings_csv(&plan_json)?.as_bytes(),
+    )?;
     let out = staged.commit().context("writing the plan")?;
+    let r = &plan.readiness.summary;
+    let objects = plan
+        .recommendations
+        .iter()
+        .filter(|r| r.file.is_some())
+        .count();
     eprintln!(
-        "Planned {} BMS polic{} ({} to migrate). Output: {}",
+        "Planned {} BMS polic{} ({} to migrate) into {objects} Intune object(s). Readiness: {} ({} blocker(s), {} warning(s), {} info).\nOutput: {}",
         plan.snapshot.bms.policies,
         if plan.snapshot.bms.policies == 1 { "y" } else { "ies" },
         plan.snapshot.bms.mappable_policies,
+        plan.readiness.verdict,
+        r.blockers,
+        r.warnings,
+        r.info,
         out.display()
     );
-    Ok(())
+    gate_result
 }

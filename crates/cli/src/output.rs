@@ -39,24 +39,38 @@ impl StagedOutput {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        std::fs::create_dir_all(&parent).with_context(|| format!("cannot create {}", parent.display()))?;
-        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
+        std::fs::create_dir_all(&parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "out".into());
         let staging = parent.join(format!(".{name}.partial-{}", std::process::id()));
         if staging.exists() {
-            std::fs::remove_dir_all(&staging).with_context(|| format!("cannot clear {}", staging.display()))?;
+            std::fs::remove_dir_all(&staging)
+                .with_context(|| format!("cannot clear {}", staging.display()))?;
         }
-        std::fs::create_dir(&staging).with_context(|| format!("cannot create {}", staging.display()))?;
-        Ok(StagedOutput { target: target.to_path_buf(), staging, committed: false })
+        std::fs::create_dir(&staging)
+            .with_context(|| format!("cannot create {}", staging.display()))?;
+        Ok(StagedOutput {
+            target: target.to_path_buf(),
+            staging,
+            committed: false,
+        })
     }
 
     /// Writes `bytes` to `relative` (forward slashes) inside the staging folder.
     pub fn write(&self, relative: &str, bytes: &[u8]) -> Result<()> {
-        if relative.split('/').any(|part| part.is_empty() || part == ".." || part == ".") {
+        if relative
+            .split('/')
+            .any(|part| part.is_empty() || part == ".." || part == ".")
+        {
             bail!("refusing to write outside the output folder: {relative:?}");
         }
         let path = self.staging.join(relative);
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
         }
         std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))
     }
@@ -73,14 +87,16 @@ impl StagedOutput {
         let old = self.staging.with_extension("old");
         let had_old = self.target.exists();
         if had_old {
-            std::fs::rename(&self.target, &old)
-                .with_context(|| format!("cannot move the earlier {} aside", self.target.display()))?;
+            std::fs::rename(&self.target, &old).with_context(|| {
+                format!("cannot move the earlier {} aside", self.target.display())
+            })?;
         }
         if let Err(e) = std::fs::rename(&self.staging, &self.target) {
             if had_old {
                 let _ = std::fs::rename(&old, &self.target);
             }
-            return Err(e).with_context(|| format!("cannot move the output into {}", self.target.display()));
+            return Err(e)
+                .with_context(|| format!("cannot move the output into {}", self.target.display()));
         }
         self.committed = true;
         if had_old {
@@ -112,7 +128,11 @@ mod tests {
             assert!(!target.exists());
         }
         assert!(!target.exists());
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "staging folder removed");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "staging folder removed"
+        );
 
         let staged = StagedOutput::begin(&target).unwrap();
         staged.write(MARKER_FILE, b"1").unwrap();

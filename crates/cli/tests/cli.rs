@@ -40,14 +40,23 @@ fn copy_dir(from: &Path, to: &Path) {
 
 #[test]
 fn snapshot_check_prints_the_sample_counts() {
-    let o = run(&["snapshot", "check", "--snapshot", sample().to_str().unwrap(), "--json"]);
+    let o = run(&[
+        "snapshot",
+        "check",
+        "--snapshot",
+        sample().to_str().unwrap(),
+        "--json",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let summary: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let bms = &summary["bms"];
     assert_eq!(bms["policies"], 8);
     assert_eq!(bms["blockPolicies"], 4);
     assert_eq!(bms["allowPolicies"], 4);
-    assert_eq!(bms["policiesByMode"], serde_json::json!({"Enforce": 7, "PendingDeletion": 1}));
+    assert_eq!(
+        bms["policiesByMode"],
+        serde_json::json!({"Enforce": 7, "PendingDeletion": 1})
+    );
     assert_eq!(bms["mappablePolicies"], 7);
     assert_eq!(bms["rules"], 8);
     assert_eq!(bms["orphanRules"], 0);
@@ -57,7 +66,7 @@ fn snapshot_check_prints_the_sample_counts() {
     assert_eq!(d["skus"], 10);
     assert_eq!(d["users"], 72);
     assert_eq!(d["groups"], 17);
-    assert_eq!(d["groupMemberships"], 144);
+    assert_eq!(d["groupMemberships"], 145);
     assert_eq!(d["entraDevices"], 132);
     assert_eq!(d["managedDevices"], 132);
     assert_eq!(
@@ -73,10 +82,18 @@ fn snapshot_check_prints_the_sample_counts() {
     assert_eq!(d["conditionalAccessPolicies"], 3);
     assert_eq!(summary["organization"], "Contoso Ltd");
 
-    let text = run(&["snapshot", "check", "--snapshot", sample().to_str().unwrap()]);
+    let text = run(&[
+        "snapshot",
+        "check",
+        "--snapshot",
+        sample().to_str().unwrap(),
+    ]);
     assert!(text.status.success());
     let text = stdout(&text);
-    assert!(text.contains("BMS policies      8 (4 Block access, 4 Allow access)"), "{text}");
+    assert!(
+        text.contains("BMS policies      8 (4 Block access, 4 Allow access)"),
+        "{text}"
+    );
     assert!(text.contains("Snapshot OK"), "{text}");
 }
 
@@ -85,7 +102,13 @@ fn plan_writes_plan_json_deterministically() {
     let dir = tempfile::tempdir().unwrap();
     let (a, b) = (dir.path().join("a"), dir.path().join("b"));
     for out in [&a, &b] {
-        let o = run(&["plan", "--snapshot", sample().to_str().unwrap(), "--out", out.to_str().unwrap()]);
+        let o = run(&[
+            "plan",
+            "--snapshot",
+            sample().to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
         assert!(o.status.success(), "{}", stderr(&o));
     }
     let plan_a = std::fs::read(a.join("plan.json")).unwrap();
@@ -93,7 +116,13 @@ fn plan_writes_plan_json_deterministically() {
     let plan: serde_json::Value = serde_json::from_slice(&plan_a).unwrap();
     assert_eq!(plan["snapshot"]["bms"]["policies"], 8);
     // Re-running into the same folder replaces the earlier plan.
-    let o = run(&["plan", "--snapshot", sample().to_str().unwrap(), "--out", a.to_str().unwrap()]);
+    let o = run(&[
+        "plan",
+        "--snapshot",
+        sample().to_str().unwrap(),
+        "--out",
+        a.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
 }
 
@@ -110,16 +139,28 @@ fn broken_snapshots_exit_2_name_the_file_and_leave_no_output() {
     let out = dir.path().join("out");
     for args in [
         vec!["snapshot", "check", "--snapshot", snap.to_str().unwrap()],
-        vec!["plan", "--snapshot", snap.to_str().unwrap(), "--out", out.to_str().unwrap()],
+        vec![
+            "plan",
+            "--snapshot",
+            snap.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
     ] {
         let o = run(&args);
         assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
         let err = stderr(&o);
-        assert!(err.starts_with("error: graph/users/page-0002.json: line "), "{err}");
+        assert!(
+            err.starts_with("error: graph/users/page-0002.json: line "),
+            "{err}"
+        );
         assert!(err.contains("truncated"), "{err}");
     }
     assert!(!out.exists(), "no --out folder after a failed plan");
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(leftovers, ["snap"], "no staging folder left behind");
 
     // A wrong-typed value.
@@ -128,14 +169,33 @@ fn broken_snapshots_exit_2_name_the_file_and_leave_no_output() {
     let bytes = std::fs::read(&rules).unwrap();
     let rule_text = String::from_utf8(bytes[3..].to_vec()).unwrap();
     let broken = rule_text.replacen("\"PasswordTimeout\":  \"", "\"PasswordTimeout\":  \"abc", 1);
-    let broken = if broken == rule_text { rule_text.replacen("\"PasswordTimeout\": \"", "\"PasswordTimeout\": \"abc", 1) } else { broken };
-    assert_ne!(broken, rule_text, "the sample has a PasswordTimeout string to break");
+    let broken = if broken == rule_text {
+        rule_text.replacen("\"PasswordTimeout\": \"", "\"PasswordTimeout\": \"abc", 1)
+    } else {
+        broken
+    };
+    assert_ne!(
+        broken, rule_text,
+        "the sample has a PasswordTimeout string to break"
+    );
     std::fs::write(&rules, broken).unwrap();
-    let o = run(&["plan", "--snapshot", snap.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let o = run(&[
+        "plan",
+        "--snapshot",
+        snap.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
-    assert!(err.starts_with("error: bms/DeviceConfigurationRule.json: ["), "{err}");
-    assert!(err.contains("].PasswordTimeout: expected a TimeSpan"), "{err}");
+    assert!(
+        err.starts_with("error: bms/DeviceConfigurationRule.json: ["),
+        "{err}"
+    );
+    assert!(
+        err.contains("].PasswordTimeout: expected a TimeSpan"),
+        "{err}"
+    );
     assert!(!out.exists());
 }
 
@@ -143,7 +203,13 @@ fn broken_snapshots_exit_2_name_the_file_and_leave_no_output() {
 fn plan_refuses_a_foreign_folder() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("notes.txt"), "mine").unwrap();
-    let o = run(&["plan", "--snapshot", sample().to_str().unwrap(), "--out", dir.path().to_str().unwrap()]);
+    let o = run(&[
+        "plan",
+        "--snapshot",
+        sample().to_str().unwrap(),
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("not empty"), "{}", stderr(&o));
     assert!(dir.path().join("notes.txt").exists());

@@ -51,8 +51,12 @@ pub enum Mode {
 }
 
 impl Mode {
-    pub const MEMBERS: &'static [(&'static str, i64)] =
-        &[("Enforce", 0), ("Audit", 1), ("PendingDeletion", 2), ("Deleted", 3)];
+    pub const MEMBERS: &'static [(&'static str, i64)] = &[
+        ("Enforce", 0),
+        ("Audit", 1),
+        ("PendingDeletion", 2),
+        ("Deleted", 3),
+    ];
 
     pub fn from_name(name: &str) -> Option<Mode> {
         match name {
@@ -103,7 +107,12 @@ pub struct BmsRule {
 impl BmsRule {
     /// The rule name before its `{…}` type suffix: the policy name as typed at creation.
     pub fn policy_name_prefix(&self) -> &str {
-        for suffix in [ALLOW_RULE_SUFFIX, BLOCK_RULE_SUFFIX, LEGACY_ALLOW_RULE_SUFFIX, LEGACY_BLOCK_RULE_SUFFIX] {
+        for suffix in [
+            ALLOW_RULE_SUFFIX,
+            BLOCK_RULE_SUFFIX,
+            LEGACY_ALLOW_RULE_SUFFIX,
+            LEGACY_BLOCK_RULE_SUFFIX,
+        ] {
             if let Some(prefix) = self.name.strip_suffix(suffix) {
                 return prefix;
             }
@@ -156,7 +165,9 @@ impl BmsPolicy {
     }
 
     pub fn target_groups(&self) -> &[Guid] {
-        self.rule.as_ref().map_or(&[], |r| r.target_groups.as_slice())
+        self.rule
+            .as_ref()
+            .map_or(&[], |r| r.target_groups.as_slice())
     }
 }
 

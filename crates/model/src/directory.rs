@@ -142,7 +142,9 @@ impl DevicePlatform {
             DevicePlatform::IpadOs
         } else if lower.starts_with("android") {
             DevicePlatform::Android
-        } else if lower.starts_with("windows") && (lower.contains("phone") || lower.contains("mobile")) {
+        } else if lower.starts_with("windows")
+            && (lower.contains("phone") || lower.contains("mobile"))
+        {
             DevicePlatform::WindowsMobile
         } else if lower.starts_with("windows") {
             DevicePlatform::Windows
@@ -196,12 +198,27 @@ impl ManagementAgent {
         ("easMdm", ManagementAgent::EasMdm),
         ("intuneClient", ManagementAgent::IntuneClient),
         ("easIntuneClient", ManagementAgent::EasIntuneClient),
-        ("configurationManagerClient", ManagementAgent::ConfigurationManagerClient),
-        ("configurationManagerClientMdm", ManagementAgent::ConfigurationManagerClientMdm),
-        ("configurationManagerClientMdmEas", ManagementAgent::ConfigurationManagerClientMdmEas),
+        (
+            "configurationManagerClient",
+            ManagementAgent::ConfigurationManagerClient,
+        ),
+        (
+            "configurationManagerClientMdm",
+            ManagementAgent::ConfigurationManagerClientMdm,
+        ),
+        (
+            "configurationManagerClientMdmEas",
+            ManagementAgent::ConfigurationManagerClientMdmEas,
+        ),
         ("jamf", ManagementAgent::Jamf),
-        ("googleCloudDevicePolicyController", ManagementAgent::GoogleCloudDevicePolicyController),
-        ("microsoft365ManagedMdm", ManagementAgent::Microsoft365ManagedMdm),
+        (
+            "googleCloudDevicePolicyController",
+            ManagementAgent::GoogleCloudDevicePolicyController,
+        ),
+        (
+            "microsoft365ManagedMdm",
+            ManagementAgent::Microsoft365ManagedMdm,
+        ),
         ("msSense", ManagementAgent::MsSense),
         ("unknown", ManagementAgent::Unknown),
     ];
@@ -215,7 +232,10 @@ impl ManagementAgent {
     }
 
     pub fn graph_name(self) -> &'static str {
-        Self::MEMBERS.iter().find(|(_, a)| *a == self).map_or("unknown", |(n, _)| n)
+        Self::MEMBERS
+            .iter()
+            .find(|(_, a)| *a == self)
+            .map_or("unknown", |(n, _)| n)
     }
 }
 
@@ -333,7 +353,10 @@ impl Directory {
             return ix;
         }
         let ix = PlanIx(self.service_plans.len() as u32);
-        self.service_plans.push(ServicePlan { id, name: name.map(Into::into) });
+        self.service_plans.push(ServicePlan {
+            id,
+            name: name.map(Into::into),
+        });
         self.plan_index.insert(id, ix);
         ix
     }
@@ -392,7 +415,10 @@ impl Directory {
     }
 
     /// Adds an Entra device; a duplicate ID returns `Err` with the first one's index.
-    pub fn add_entra_device(&mut self, device: EntraDevice) -> Result<EntraDeviceIx, EntraDeviceIx> {
+    pub fn add_entra_device(
+        &mut self,
+        device: EntraDevice,
+    ) -> Result<EntraDeviceIx, EntraDeviceIx> {
         let ix = EntraDeviceIx(self.entra_devices.len() as u32);
         match self.entra_device_index.entry(device.id) {
             std::collections::hash_map::Entry::Occupied(e) => Err(*e.get()),

@@ -49,7 +49,7 @@ impl Guid {
         let mut h2: u64 = 0x84222325cbf29ce4;
         for &b in name.as_bytes() {
             h1 = (h1 ^ b as u64).wrapping_mul(0x100000001b3);
-            h2 = (h2 ^ b as u64).wrapping_mul(0x1000193_0000_01b3);
+            h2 = (h2 ^ b as u64).wrapping_mul(0x0100_0000_01b3);
         }
         let mut v = ((h1 as u128) << 64) | h2 as u128;
         v = (v & !(0xf << 76)) | (0x4 << 76);
@@ -129,13 +129,25 @@ mod tests {
     fn parses_plain_braced_and_uppercase() {
         let g = Guid::parse("5bff73eb-0ba7-461b-b7c9-9b4c173cc266").unwrap();
         assert_eq!(g.to_string(), "5bff73eb-0ba7-461b-b7c9-9b4c173cc266");
-        assert_eq!(Guid::parse("{5BFF73EB-0BA7-461B-B7C9-9B4C173CC266}"), Some(g));
-        assert!(Guid::parse("00000000-0000-0000-0000-000000000000").unwrap().is_nil());
+        assert_eq!(
+            Guid::parse("{5BFF73EB-0BA7-461B-B7C9-9B4C173CC266}"),
+            Some(g)
+        );
+        assert!(Guid::parse("00000000-0000-0000-0000-000000000000")
+            .unwrap()
+            .is_nil());
     }
 
     #[test]
     fn rejects_malformed() {
-        for bad in ["", "abc", "5bff73eb0ba7461bb7c99b4c173cc266", "5bff73eb-0ba7-461b-b7c9-9b4c173cc26g", "5bff73eb-0ba7-461b-b7c9+9b4c173cc266", "{5bff73eb-0ba7-461b-b7c9-9b4c173cc266"] {
+        for bad in [
+            "",
+            "abc",
+            "5bff73eb0ba7461bb7c99b4c173cc266",
+            "5bff73eb-0ba7-461b-b7c9-9b4c173cc26g",
+            "5bff73eb-0ba7-461b-b7c9+9b4c173cc266",
+            "{5bff73eb-0ba7-461b-b7c9-9b4c173cc266",
+        ] {
             assert_eq!(Guid::parse(bad), None, "{bad}");
         }
     }

@@ -22,6 +22,8 @@ pub use directory::{
     ManagedDeviceIx, ManagementAgent, MdmAuthority, PlanIx, ServicePlan, Sku, SkuIx, User, UserIx,
 };
 pub use guid::Guid;
-pub use intune::{AssignmentTarget, ConditionalAccessPolicy, IntuneCollection, IntunePolicy, IntuneState};
+pub use intune::{
+    AssignmentTarget, ConditionalAccessPolicy, IntuneCollection, IntunePolicy, IntuneState,
+};
 pub use setting::{BmsSetting, RuleSettings, SettingValue, ValueKind};
 pub use tenant::{Part, Parts, Tenant};

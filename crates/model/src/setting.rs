@@ -167,7 +167,12 @@ impl BmsSetting {
             .iter()
             .copied()
             .find(|s| s.property() == name)
-            .or_else(|| Self::ALL.iter().copied().find(|s| s.property().eq_ignore_ascii_case(name)))
+            .or_else(|| {
+                Self::ALL
+                    .iter()
+                    .copied()
+                    .find(|s| s.property().eq_ignore_ascii_case(name))
+            })
     }
 
     /// Position in [`BmsSetting::ALL`].
@@ -277,7 +282,9 @@ pub struct RuleSettings {
 
 impl RuleSettings {
     pub fn new() -> Self {
-        RuleSettings { values: vec![None; BmsSetting::COUNT] }
+        RuleSettings {
+            values: vec![None; BmsSetting::COUNT],
+        }
     }
 
     /// The value, or `None` when the setting is not configured.
@@ -344,7 +351,10 @@ mod tests {
             assert_eq!(s.index(), i);
             assert_eq!(BmsSetting::from_property(s.property()), Some(*s));
         }
-        assert_eq!(BmsSetting::from_property("systemsecuritytls"), Some(BmsSetting::SystemSecurityTls));
+        assert_eq!(
+            BmsSetting::from_property("systemsecuritytls"),
+            Some(BmsSetting::SystemSecurityTls)
+        );
         assert_eq!(BmsSetting::from_property("Name"), None);
     }
 

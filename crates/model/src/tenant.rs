@@ -66,7 +66,11 @@ impl Parts {
     }
     /// The parts among `needed` that are missing.
     pub fn missing(self, needed: &[Part]) -> Vec<Part> {
-        needed.iter().copied().filter(|p| !self.contains(*p)).collect()
+        needed
+            .iter()
+            .copied()
+            .filter(|p| !self.contains(*p))
+            .collect()
     }
     pub fn present(self) -> impl Iterator<Item = Part> {
         Part::ALL.into_iter().filter(move |p| self.contains(*p))

@@ -4,6 +4,10 @@
 //! mapping, findings, impact and waves) to a [`PlanDocument`], which serializes to `plan.json`.
 //! It carries no timestamps or random IDs, so the same snapshot gives byte-identical output.
 
+use bms2intune_analysis::{Assessment, Finding, OsFloors, Summary};
+use bms2intune_mapping::{
+    ClassicCaStatement, Mapping, MappingOptions, Recommendation, SkippedPolicy,
+};
 use bms2intune_model::Tenant;
 use bms2intune_snapshot::summary::{summarize, SnapshotSummary};
 use serde::Serialize;
@@ -25,13 +29,72 @@ pub struct PlanDocument {
     pub format_version: u32,
     pub tool: ToolInfo,
     pub snapshot: SnapshotSummary,
+    pub readiness: Readiness,
+    /// Readiness findings, most severe first (see `crates/analysis/FINDINGS.md`).
+    pub findings: Vec<Finding>,
+    /// The options the BMS policies were mapped with.
+    pub mapping_options: MappingOptions,
+    /// One entry per Intune object to create, with a record for every configured setting.
+    pub recommendations: Vec<Recommendation>,
+    /// The classic Conditional Access policies BMS relies on, which stay and must not be deleted.
+    pub classic_conditional_access: ClassicCaStatement,
+    /// BMS policies that are not migrated, and why.
+    pub skipped_policies: Vec<SkippedPolicy>,
 }
 
-/// Builds the plan for a tenant.
-pub fn build_plan(tenant: &Tenant, tool_version: &'static str) -> PlanDocument {
+/// The verdict of the assessment and what it was measured against.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Readiness {
+    /// `blocked`, `ready-with-warnings` or `ready`.
+    pub verdict: &'static str,
+    pub as_of: String,
+    pub os_floors: OsFloors,
+    pub summary: Summary,
+}
+
+/// The results of the pure stages, in the order the pipeline computes them.
+pub struct StageResults {
+    pub mapping_options: MappingOptions,
+    pub mapping: Mapping,
+    pub assessment: Assessment,
+}
+
+/// Builds the plan for a tenant from the stages' results.
+pub fn build_plan(
+    tenant: &Tenant,
+    results: StageResults,
+    tool_version: &'static str,
+) -> PlanDocument {
+    let StageResults {
+        mapping_options,
+        mapping,
+        assessment,
+    } = results;
+    let verdict = if assessment.summary.blockers > 0 {
+        "blocked"
+    } else if assessment.summary.warnings > 0 {
+        "ready-with-warnings"
+    } else {
+        "ready"
+    };
     PlanDocument {
         format_version: PLAN_FORMAT_VERSION,
-        tool: ToolInfo { name: "bms2intune", version: tool_version },
+        tool: ToolInfo {
+            name: "bms2intune",
+            version: tool_version,
+        },
         snapshot: summarize(tenant),
+        readiness: Readiness {
+            verdict,
+            as_of: assessment.as_of.to_string(),
+            os_floors: assessment.os_floors,
+            summary: assessment.summary,
+        },
+        findings: assessment.findings,
+        mapping_options,
+        recommendations: mapping.recommendations,
+        classic_conditional_access: mapping.classic_conditional_access,
+        skipped_policies: mapping.skipped_policies,
     }
 }

@@ -4,9 +4,12 @@
 use crate::error::{child, describe, item, InputError};
 use crate::powershell as ps;
 use bms2intune_model::bms::{
-    Source, ALLOW_RULE_SUFFIX, BLOCK_RULE_SUFFIX, LEGACY_ALLOW_RULE_SUFFIX, LEGACY_BLOCK_RULE_SUFFIX,
+    Source, ALLOW_RULE_SUFFIX, BLOCK_RULE_SUFFIX, LEGACY_ALLOW_RULE_SUFFIX,
+    LEGACY_BLOCK_RULE_SUFFIX,
 };
-use bms2intune_model::{BmsExport, BmsPolicy, BmsRule, BmsSetting, Guid, Mode, PolicyKind, RuleSettings, TenantSettings};
+use bms2intune_model::{
+    BmsExport, BmsPolicy, BmsRule, BmsSetting, Guid, Mode, PolicyKind, RuleSettings, TenantSettings,
+};
 use serde_json::{Map, Value};
 
 /// The six export files, by cmdlet noun.
@@ -30,8 +33,12 @@ const POLICY_SCENARIOS: &[(&str, i64)] = &[
     ("DeviceTenantConditionalAccess", 6),
 ];
 
-const APPLY_POLICY_TO: &[(&str, i64)] =
-    &[("ExchangeOnline", 0), ("SharePointOnline", 1), ("ExchangeAndSharePoint", 2), ("None", 3)];
+const APPLY_POLICY_TO: &[(&str, i64)] = &[
+    ("ExchangeOnline", 0),
+    ("SharePointOnline", 1),
+    ("ExchangeAndSharePoint", 2),
+    ("None", 3),
+];
 
 /// The parsed JSON documents of `bms/`, by noun; `None` where the file was absent.
 pub struct BmsDocuments {
@@ -55,12 +62,19 @@ impl<'a> Item<'a> {
     fn get(&self, key: &str) -> Option<&'a Value> {
         self.object
             .get(key)
-            .or_else(|| self.object.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v))
+            .or_else(|| {
+                self.object
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(key))
+                    .map(|(_, v)| v)
+            })
             .filter(|v| !v.is_null())
     }
 
     fn string(&self, key: &str) -> Result<Option<String>, InputError> {
-        self.get(key).map(|v| ps::string(v).map_err(|e| self.err(key, e))).transpose()
+        self.get(key)
+            .map(|v| ps::string(v).map_err(|e| self.err(key, e)))
+            .transpose()
     }
 
     fn required_string(&self, key: &str) -> Result<String, InputError> {
@@ -71,15 +85,21 @@ impl<'a> Item<'a> {
     }
 
     fn boolean(&self, key: &str) -> Result<Option<bool>, InputError> {
-        self.get(key).map(|v| ps::boolean(v).map_err(|e| self.err(key, e))).transpose()
+        self.get(key)
+            .map(|v| ps::boolean(v).map_err(|e| self.err(key, e)))
+            .transpose()
     }
 
     fn integer(&self, key: &str) -> Result<Option<i64>, InputError> {
-        self.get(key).map(|v| ps::integer(v).map_err(|e| self.err(key, e))).transpose()
+        self.get(key)
+            .map(|v| ps::integer(v).map_err(|e| self.err(key, e)))
+            .transpose()
     }
 
     fn guid(&self, key: &str) -> Result<Option<Guid>, InputError> {
-        self.get(key).map(|v| ps::guid(v).map_err(|e| self.err(key, e))).transpose()
+        self.get(key)
+            .map(|v| ps::guid(v).map_err(|e| self.err(key, e)))
+            .transpose()
     }
 
     fn guid_list(&self, key: &str) -> Result<Vec<Guid>, InputError> {
@@ -102,11 +122,16 @@ impl<'a> Item<'a> {
     }
 
     fn date(&self, key: &str) -> Result<Option<String>, InputError> {
-        self.get(key).map(|v| ps::date(v).map_err(|e| self.err(key, e))).transpose()
+        self.get(key)
+            .map(|v| ps::date(v).map_err(|e| self.err(key, e)))
+            .transpose()
     }
 
     fn source(&self) -> Source {
-        Source { file: self.file.to_string(), index: self.index }
+        Source {
+            file: self.file.to_string(),
+            index: self.index,
+        }
     }
 }
 
@@ -114,17 +139,38 @@ impl<'a> Item<'a> {
 fn items<'a>(file: &'a str, doc: Option<&'a Value>) -> Result<Vec<Item<'a>>, InputError> {
     match doc {
         None | Some(Value::Null) => Ok(Vec::new()),
-        Some(Value::Object(object)) => Ok(vec![Item { file, path: String::new(), index: 0, object }]),
+        Some(Value::Object(object)) => Ok(vec![Item {
+            file,
+            path: String::new(),
+            index: 0,
+            object,
+        }]),
         Some(Value::Array(values)) => values
             .iter()
             .enumerate()
             .filter(|(_, v)| !v.is_null())
             .map(|(index, v)| match v {
-                Value::Object(object) => Ok(Item { file, path: item("", index), index, object }),
-                other => Err(InputError::new(file, item("", index), format!("expected an object, got {}", describe(other)))),
+                Value::Object(object) => Ok(Item {
+                    file,
+                    path: item("", index),
+                    index,
+                    object,
+                }),
+                other => Err(InputError::new(
+                    file,
+                    item("", index),
+                    format!("expected an object, got {}", describe(other)),
+                )),
             })
             .collect(),
-        Some(other) => Err(InputError::new(file, "", format!("expected an object or an array of objects, got {}", describe(other)))),
+        Some(other) => Err(InputError::new(
+            file,
+            "",
+            format!(
+                "expected an object or an array of objects, got {}",
+                describe(other)
+            ),
+        )),
     }
 }
 
@@ -139,7 +185,8 @@ fn kind_of(noun: &str) -> PolicyKind {
 fn read_policy(it: &Item, kind: PolicyKind) -> Result<BmsPolicy, InputError> {
     let name = it.required_string("Name")?;
     if let Some(ty) = it.get("Type") {
-        let scenario = ps::enum_member(ty, POLICY_SCENARIOS, "a policy Type").map_err(|e| it.err("Type", e))?;
+        let scenario = ps::enum_member(ty, POLICY_SCENARIOS, "a policy Type")
+            .map_err(|e| it.err("Type", e))?;
         let expected = match kind {
             PolicyKind::Block => "DeviceConditionalAccess",
             PolicyKind::Allow => "DeviceSettings",
@@ -175,19 +222,32 @@ fn read_policy(it: &Item, kind: PolicyKind) -> Result<BmsPolicy, InputError> {
 fn read_rule(it: &Item, kind: PolicyKind) -> Result<BmsRule, InputError> {
     let name = it.required_string("Name")?;
     let (own, other) = match kind {
-        PolicyKind::Block => ([BLOCK_RULE_SUFFIX, LEGACY_BLOCK_RULE_SUFFIX], [ALLOW_RULE_SUFFIX, LEGACY_ALLOW_RULE_SUFFIX]),
-        PolicyKind::Allow => ([ALLOW_RULE_SUFFIX, LEGACY_ALLOW_RULE_SUFFIX], [BLOCK_RULE_SUFFIX, LEGACY_BLOCK_RULE_SUFFIX]),
+        PolicyKind::Block => (
+            [BLOCK_RULE_SUFFIX, LEGACY_BLOCK_RULE_SUFFIX],
+            [ALLOW_RULE_SUFFIX, LEGACY_ALLOW_RULE_SUFFIX],
+        ),
+        PolicyKind::Allow => (
+            [ALLOW_RULE_SUFFIX, LEGACY_ALLOW_RULE_SUFFIX],
+            [BLOCK_RULE_SUFFIX, LEGACY_BLOCK_RULE_SUFFIX],
+        ),
     };
     let lower = name.to_ascii_lowercase();
     if other.iter().any(|s| lower.ends_with(s)) && !own.iter().any(|s| lower.ends_with(s)) {
         return Err(it.err(
             "Name",
-            format!("expected a rule name ending {} (this file holds {} rules), got {:?}", own[0], kind.label(), name),
+            format!(
+                "expected a rule name ending {} (this file holds {} rules), got {:?}",
+                own[0],
+                kind.label(),
+                name
+            ),
         ));
     }
     let mut settings = RuleSettings::new();
     for (key, value) in it.object {
-        let Some(setting) = BmsSetting::from_property(key) else { continue };
+        let Some(setting) = BmsSetting::from_property(key) else {
+            continue;
+        };
         match ps::setting_value(value, setting.kind(), setting.property()) {
             Ok(Some(v)) => settings.set(setting, v),
             Ok(None) => {}
@@ -206,7 +266,12 @@ fn read_rule(it: &Item, kind: PolicyKind) -> Result<BmsRule, InputError> {
 
 /// Reads and joins the `bms/` documents. `notes` receives what the admin should know.
 pub fn read_bms(docs: &BmsDocuments, notes: &mut Vec<String>) -> Result<BmsExport, InputError> {
-    let doc = |noun: &str| docs.files.iter().find(|(n, _)| *n == noun).and_then(|(_, d)| d.as_ref());
+    let doc = |noun: &str| {
+        docs.files
+            .iter()
+            .find(|(n, _)| *n == noun)
+            .and_then(|(_, d)| d.as_ref())
+    };
     let file = |noun: &'static str| -> &'static str {
         match noun {
             "DeviceConditionalAccessPolicy" => "bms/DeviceConditionalAccessPolicy.json",
@@ -221,15 +286,27 @@ pub fn read_bms(docs: &BmsDocuments, notes: &mut Vec<String>) -> Result<BmsExpor
     let mut policies: Vec<BmsPolicy> = Vec::new();
     let mut orphan_rules = Vec::new();
     for (policy_noun, rule_noun) in [
-        ("DeviceConditionalAccessPolicy", "DeviceConditionalAccessRule"),
+        (
+            "DeviceConditionalAccessPolicy",
+            "DeviceConditionalAccessRule",
+        ),
         ("DeviceConfigurationPolicy", "DeviceConfigurationRule"),
     ] {
         let kind = kind_of(policy_noun);
         let first = policies.len();
         for it in items(file(policy_noun), doc(policy_noun))? {
             let policy = read_policy(&it, kind)?;
-            if let Some(dup) = policies[first..].iter().find(|p| p.name == policy.name && p.guid == policy.guid) {
-                return Err(it.err("Name", format!("policy {:?} appears twice (also item {})", policy.name, dup.source.index)));
+            if let Some(dup) = policies[first..]
+                .iter()
+                .find(|p| p.name == policy.name && p.guid == policy.guid)
+            {
+                return Err(it.err(
+                    "Name",
+                    format!(
+                        "policy {:?} appears twice (also item {})",
+                        policy.name, dup.source.index
+                    ),
+                ));
             }
             policies.push(policy);
         }
@@ -238,12 +315,20 @@ pub fn read_bms(docs: &BmsDocuments, notes: &mut Vec<String>) -> Result<BmsExpor
             let by_guid = rule
                 .policy_guid
                 .and_then(|g| policies[first..].iter().position(|p| p.guid == Some(g)));
-            let by_name = || policies[first..].iter().position(|p| p.name == rule.policy_name_prefix());
+            let by_name = || {
+                policies[first..]
+                    .iter()
+                    .position(|p| p.name == rule.policy_name_prefix())
+            };
             let Some(offset) = by_guid.or_else(by_name) else {
                 notes.push(format!(
                     "{}{}: rule {:?} belongs to no exported policy; it is ignored",
                     it.file,
-                    if it.path.is_empty() { String::new() } else { format!(" {}", it.path) },
+                    if it.path.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" {}", it.path)
+                    },
                     rule.name
                 ));
                 orphan_rules.push(rule);
@@ -279,17 +364,28 @@ pub fn read_bms(docs: &BmsDocuments, notes: &mut Vec<String>) -> Result<BmsExpor
     }
     for policy in &policies {
         if policy.rule.is_none() {
-            notes.push(format!("policy {:?} has no rule: it has no settings and targets nobody", policy.name));
+            notes.push(format!(
+                "policy {:?} has no rule: it has no settings and targets nobody",
+                policy.name
+            ));
         }
     }
     policies.sort_by(|a, b| {
-        (a.priority.unwrap_or(i64::MAX), &a.name, a.kind).cmp(&(b.priority.unwrap_or(i64::MAX), &b.name, b.kind))
+        (a.priority.unwrap_or(i64::MAX), &a.name, a.kind).cmp(&(
+            b.priority.unwrap_or(i64::MAX),
+            &b.name,
+            b.kind,
+        ))
     });
 
     let mut tenant = TenantSettings::default();
     let tenant_policies = items(file("DeviceTenantPolicy"), doc("DeviceTenantPolicy"))?;
     if tenant_policies.len() > 1 {
-        return Err(InputError::new(file("DeviceTenantPolicy"), "", "expected one tenant policy, found several"));
+        return Err(InputError::new(
+            file("DeviceTenantPolicy"),
+            "",
+            "expected one tenant policy, found several",
+        ));
     }
     if let Some(it) = tenant_policies.first() {
         tenant.policy_present = true;
@@ -298,7 +394,11 @@ pub fn read_bms(docs: &BmsDocuments, notes: &mut Vec<String>) -> Result<BmsExpor
     }
     let tenant_rules = items(file("DeviceTenantRule"), doc("DeviceTenantRule"))?;
     if tenant_rules.len() > 1 {
-        return Err(InputError::new(file("DeviceTenantRule"), "", "expected one tenant rule, found several"));
+        return Err(InputError::new(
+            file("DeviceTenantRule"),
+            "",
+            "expected one tenant rule, found several",
+        ));
     }
     if let Some(it) = tenant_rules.first() {
         tenant.rule_present = true;
@@ -316,5 +416,9 @@ pub fn read_bms(docs: &BmsDocuments, notes: &mut Vec<String>) -> Result<BmsExpor
             tenant.mode = it.mode()?;
         }
     }
-    Ok(BmsExport { policies, tenant, orphan_rules })
+    Ok(BmsExport {
+        policies,
+        tenant,
+        orphan_rules,
+    })
 }

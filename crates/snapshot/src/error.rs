@@ -15,8 +15,16 @@ pub struct InputError {
 }
 
 impl InputError {
-    pub fn new(file: impl Into<String>, path: impl Into<String>, message: impl Into<String>) -> Self {
-        InputError { file: file.into(), path: path.into(), message: message.into() }
+    pub fn new(
+        file: impl Into<String>,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        InputError {
+            file: file.into(),
+            path: path.into(),
+            message: message.into(),
+        }
     }
 }
 

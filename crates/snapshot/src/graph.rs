@@ -9,8 +9,9 @@ use crate::error::{describe, InputError};
 use crate::page::for_each_item;
 use bms2intune_model::directory::{AssignedLicense, AssignedPlan, Organization, SkuPlan};
 use bms2intune_model::{
-    AssignmentTarget, ConditionalAccessPolicy, DevicePlatform, Directory, EntraDevice, Group, Guid, IntuneCollection,
-    IntunePolicy, IntuneState, ManagedDevice, ManagementAgent, MdmAuthority, Part, Parts, Sku, User,
+    AssignmentTarget, ConditionalAccessPolicy, DevicePlatform, Directory, EntraDevice, Group, Guid,
+    IntuneCollection, IntunePolicy, IntuneState, ManagedDevice, ManagementAgent, MdmAuthority,
+    Part, Parts, Sku, User,
 };
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
@@ -20,9 +21,12 @@ pub trait GraphFiles {
     /// The pages of a collection (`users.json`, or every file of `users/` in name order);
     /// `None` when the part is absent.
     fn pages(&mut self, part: Part) -> Result<Option<Vec<(String, String)>>, InputError>;
-    /// The member files of `groupMembers/`, as `(file name, group ID, text)` in name order.
-    fn group_member_pages(&mut self) -> Result<Option<Vec<(String, Guid, String)>>, InputError>;
+    /// The member files of `groupMembers/` in name order.
+    fn group_member_pages(&mut self) -> Result<Option<Vec<MemberPage>>, InputError>;
 }
+
+/// One `groupMembers/` file: `(file name, group ID, text)`.
+pub type MemberPage = (String, Guid, String);
 
 fn lenient_guid<'de, D: Deserializer<'de>>(de: D) -> Result<Option<Guid>, D::Error> {
     let text: Option<String> = Option::deserialize(de)?;
@@ -31,7 +35,9 @@ fn lenient_guid<'de, D: Deserializer<'de>>(de: D) -> Result<Option<Guid>, D::Err
         Some(t) => match Guid::parse(t) {
             Some(g) if g.is_nil() => Ok(None),
             Some(g) => Ok(Some(g)),
-            None => Err(serde::de::Error::custom(format!("expected a GUID, got {t:?}"))),
+            None => Err(serde::de::Error::custom(format!(
+                "expected a GUID, got {t:?}"
+            ))),
         },
     }
 }
@@ -160,7 +166,8 @@ fn boxed(text: Option<String>) -> Box<str> {
 }
 
 fn non_empty(text: Option<String>) -> Option<Box<str>> {
-    text.filter(|t| !t.trim().is_empty()).map(String::into_boxed_str)
+    text.filter(|t| !t.trim().is_empty())
+        .map(String::into_boxed_str)
 }
 
 /// Reads every Graph part that `files` has into `directory` and `intune`.
@@ -204,7 +211,8 @@ pub fn read_graph(
                     .unwrap_or_default()
                     .into_iter()
                     .map(|p| SkuPlan {
-                        plan: directory.intern_plan(p.service_plan_id, p.service_plan_name.as_deref()),
+                        plan: directory
+                            .intern_plan(p.service_plan_id, p.service_plan_name.as_deref()),
                         provisioning_status: boxed(p.provisioning_status),
                     })
                     .collect();
@@ -279,7 +287,11 @@ pub fn read_graph(
                         display_name: boxed(g.display_name),
                         security_enabled: g.security_enabled.unwrap_or(false),
                         mail_enabled: g.mail_enabled.unwrap_or(false),
-                        unified: g.group_types.iter().flatten().any(|t| t.eq_ignore_ascii_case("Unified")),
+                        unified: g
+                            .group_types
+                            .iter()
+                            .flatten()
+                            .any(|t| t.eq_ignore_ascii_case("Unified")),
                         dynamic: g.membership_rule.is_some_and(|r| !r.trim().is_empty()),
                         ..Group::default()
                     })
@@ -303,7 +315,9 @@ pub fn read_graph(
                         id,
                         device_id: d.device_id,
                         display_name: boxed(d.display_name),
-                        platform: DevicePlatform::from_operating_system(d.operating_system.as_deref().unwrap_or("")),
+                        platform: DevicePlatform::from_operating_system(
+                            d.operating_system.as_deref().unwrap_or(""),
+                        ),
                         os_version: boxed(d.operating_system_version),
                         trust_type: non_empty(d.trust_type),
                         mdm: MdmAuthority::from_mdm_app_id(d.mdm_app_id),
@@ -336,7 +350,9 @@ pub fn read_graph(
                     missing_users += 1;
                 }
                 let operating_system = boxed(d.operating_system);
-                let entra_device = d.azure_ad_device_id.and_then(|id| directory.entra_device_by_device_id(id));
+                let entra_device = d
+                    .azure_ad_device_id
+                    .and_then(|id| directory.entra_device_by_device_id(id));
                 directory.managed_devices.push(ManagedDevice {
                     id: d.id,
                     device_name: boxed(d.device_name),
@@ -345,7 +361,9 @@ pub fn read_graph(
                     platform: DevicePlatform::from_operating_system(&operating_system),
                     operating_system,
                     os_version: boxed(d.os_version),
-                    management_agent: ManagementAgent::from_graph(d.management_agent.as_deref().unwrap_or("unknown")),
+                    management_agent: ManagementAgent::from_graph(
+                        d.management_agent.as_deref().unwrap_or("unknown"),
+                    ),
                     enrollment_type: non_empty(d.device_enrollment_type),
                     owner_type: non_empty(d.managed_device_owner_type),
                     azure_ad_device_id: d.azure_ad_device_id,
@@ -398,7 +416,11 @@ pub fn read_graph(
         let mut devices = Vec::new();
         let mut unresolved = 0u32;
         for m in members {
-            let kind = m.odata_type.as_deref().unwrap_or("").trim_start_matches("#microsoft.graph.");
+            let kind = m
+                .odata_type
+                .as_deref()
+                .unwrap_or("")
+                .trim_start_matches("#microsoft.graph.");
             let resolved = match kind {
                 "user" => directory.user(m.id).map(|u| users.push(u)),
                 "group" => directory.group(m.id).map(|g| groups.push(g)),
@@ -430,8 +452,14 @@ pub fn read_graph(
     }
 
     for (part, collection) in [
-        (Part::DeviceCompliancePolicies, IntuneCollection::DeviceCompliancePolicies),
-        (Part::DeviceConfigurations, IntuneCollection::DeviceConfigurations),
+        (
+            Part::DeviceCompliancePolicies,
+            IntuneCollection::DeviceCompliancePolicies,
+        ),
+        (
+            Part::DeviceConfigurations,
+            IntuneCollection::DeviceConfigurations,
+        ),
     ] {
         if let Some(pages) = files.pages(part)? {
             parts.insert(part);
@@ -439,8 +467,12 @@ pub fn read_graph(
                 for_each_item::<Map<String, Value>, _>(file, text, |object, _| {
                     let policy = intune_policy(object, collection)?;
                     match collection {
-                        IntuneCollection::DeviceCompliancePolicies => intune.compliance_policies.push(policy),
-                        IntuneCollection::DeviceConfigurations => intune.configurations.push(policy),
+                        IntuneCollection::DeviceCompliancePolicies => {
+                            intune.compliance_policies.push(policy)
+                        }
+                        IntuneCollection::DeviceConfigurations => {
+                            intune.configurations.push(policy)
+                        }
                     }
                     Ok(())
                 })?;
@@ -452,7 +484,9 @@ pub fn read_graph(
         parts.insert(Part::ConditionalAccessPolicies);
         for (file, text) in &pages {
             for_each_item::<Map<String, Value>, _>(file, text, |object, _| {
-                intune.conditional_access.push(conditional_access_policy(&object)?);
+                intune
+                    .conditional_access
+                    .push(conditional_access_policy(&object)?);
                 Ok(())
             })?;
         }
@@ -476,9 +510,15 @@ fn text_field(object: &Map<String, Value>, key: &str, required: bool) -> Result<
     }
 }
 
-fn intune_policy(mut object: Map<String, Value>, collection: IntuneCollection) -> Result<IntunePolicy, String> {
+fn intune_policy(
+    mut object: Map<String, Value>,
+    collection: IntuneCollection,
+) -> Result<IntunePolicy, String> {
     let odata_type = text_field(&object, "@odata.type", true)?;
-    let odata_type: Box<str> = odata_type.trim_start_matches('#').trim_start_matches("microsoft.graph.").into();
+    let odata_type: Box<str> = odata_type
+        .trim_start_matches('#')
+        .trim_start_matches("microsoft.graph.")
+        .into();
     let id = text_field(&object, "id", true)?;
     let display_name = text_field(&object, "displayName", false)?;
     let mut assignments = Vec::new();
@@ -491,13 +531,15 @@ fn intune_policy(mut object: Map<String, Value>, collection: IntuneCollection) -
                     .get("target")
                     .and_then(Value::as_object)
                     .ok_or_else(|| format!("{where_}: expected an object"))?;
-                let kind = target.get("@odata.type").and_then(Value::as_str).unwrap_or("");
+                let kind = target
+                    .get("@odata.type")
+                    .and_then(Value::as_str)
+                    .unwrap_or("");
                 let group = || -> Result<Guid, String> {
                     let value = target.get("groupId").unwrap_or(&Value::Null);
-                    value
-                        .as_str()
-                        .and_then(Guid::parse)
-                        .ok_or_else(|| format!("{where_}.groupId: expected a GUID, got {}", describe(value)))
+                    value.as_str().and_then(Guid::parse).ok_or_else(|| {
+                        format!("{where_}.groupId: expected a GUID, got {}", describe(value))
+                    })
                 };
                 let target = match kind.trim_start_matches('#').trim_start_matches("microsoft.graph.") {
                     "groupAssignmentTarget" => AssignmentTarget::Group(group()?),
@@ -513,9 +555,21 @@ fn intune_policy(mut object: Map<String, Value>, collection: IntuneCollection) -
                 assignments.push(target);
             }
         }
-        Some(other) => return Err(format!("assignments: expected an array, got {}", describe(&other))),
+        Some(other) => {
+            return Err(format!(
+                "assignments: expected an array, got {}",
+                describe(&other)
+            ))
+        }
     }
-    Ok(IntunePolicy { id, collection, odata_type, display_name, assignments, properties: object })
+    Ok(IntunePolicy {
+        id,
+        collection,
+        odata_type,
+        display_name,
+        assignments,
+        properties: object,
+    })
 }
 
 fn guid_array(value: Option<&Value>, where_: &str) -> Result<Vec<Guid>, String> {
@@ -527,27 +581,48 @@ fn guid_array(value: Option<&Value>, where_: &str) -> Result<Vec<Guid>, String> 
             .filter_map(|(i, v)| match v.as_str() {
                 // "All", "None", "GuestsOrExternalUsers" are keywords, not groups.
                 Some(s) if Guid::parse(s).is_none() && !s.contains('-') => None,
-                Some(s) => Some(Guid::parse(s).ok_or_else(|| format!("{where_}[{i}]: expected a GUID, got {s:?}"))),
-                None => Some(Err(format!("{where_}[{i}]: expected a GUID, got {}", describe(v)))),
+                Some(s) => Some(
+                    Guid::parse(s)
+                        .ok_or_else(|| format!("{where_}[{i}]: expected a GUID, got {s:?}")),
+                ),
+                None => Some(Err(format!(
+                    "{where_}[{i}]: expected a GUID, got {}",
+                    describe(v)
+                ))),
             })
             .collect(),
-        Some(other) => Err(format!("{where_}: expected an array, got {}", describe(other))),
+        Some(other) => Err(format!(
+            "{where_}: expected an array, got {}",
+            describe(other)
+        )),
     }
 }
 
-fn conditional_access_policy(object: &Map<String, Value>) -> Result<ConditionalAccessPolicy, String> {
+fn conditional_access_policy(
+    object: &Map<String, Value>,
+) -> Result<ConditionalAccessPolicy, String> {
     let users = object.get("conditions").and_then(|c| c.get("users"));
     let compliant = object
         .get("grantControls")
         .and_then(|g| g.get("builtInControls"))
         .and_then(Value::as_array)
-        .is_some_and(|controls| controls.iter().any(|c| c.as_str() == Some("compliantDevice")));
+        .is_some_and(|controls| {
+            controls
+                .iter()
+                .any(|c| c.as_str() == Some("compliantDevice"))
+        });
     Ok(ConditionalAccessPolicy {
         id: text_field(object, "id", true)?,
         display_name: text_field(object, "displayName", false)?,
         state: text_field(object, "state", false)?,
-        include_groups: guid_array(users.and_then(|u| u.get("includeGroups")), "conditions.users.includeGroups")?,
-        exclude_groups: guid_array(users.and_then(|u| u.get("excludeGroups")), "conditions.users.excludeGroups")?,
+        include_groups: guid_array(
+            users.and_then(|u| u.get("includeGroups")),
+            "conditions.users.includeGroups",
+        )?,
+        exclude_groups: guid_array(
+            users.and_then(|u| u.get("excludeGroups")),
+            "conditions.users.excludeGroups",
+        )?,
         requires_compliant_device: compliant,
     })
 }

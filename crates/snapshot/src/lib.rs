@@ -24,7 +24,11 @@ use std::path::{Path, PathBuf};
 pub fn read_snapshot(root: &Path) -> Result<Tenant, InputError> {
     let shown = root.display().to_string();
     if !root.is_dir() {
-        return Err(InputError::new(shown, "", "not a folder (expected a snapshot folder with a bms/ subfolder; see docs/snapshot.md)"));
+        return Err(InputError::new(
+            shown,
+            "",
+            "not a folder (expected a snapshot folder with a bms/ subfolder; see docs/snapshot.md)",
+        ));
     }
     let bms_dir = root.join("bms");
     if !bms_dir.is_dir() {
@@ -54,14 +58,25 @@ pub fn read_snapshot(root: &Path) -> Result<Tenant, InputError> {
         documents.files.push((noun, Some(value)));
     }
     if !absent.is_empty() {
-        tenant.notes.push(format!("not exported (treated as empty): {}", absent.join(", ")));
+        tenant.notes.push(format!(
+            "not exported (treated as empty): {}",
+            absent.join(", ")
+        ));
     }
     tenant.bms = bms::read_bms(&documents, &mut tenant.notes)?;
 
     let graph_dir = root.join("graph");
     if graph_dir.is_dir() {
-        let mut files = FolderGraphFiles { root: root.to_path_buf() };
-        graph::read_graph(&mut files, &mut tenant.directory, &mut tenant.intune, &mut tenant.parts, &mut tenant.notes)?;
+        let mut files = FolderGraphFiles {
+            root: root.to_path_buf(),
+        };
+        graph::read_graph(
+            &mut files,
+            &mut tenant.directory,
+            &mut tenant.intune,
+            &mut tenant.parts,
+            &mut tenant.notes,
+        )?;
     } else {
         tenant.notes.push(
             "no graph/ folder: users, licences, groups, devices and existing Intune policies are not assessed".into(),
@@ -72,13 +87,25 @@ pub fn read_snapshot(root: &Path) -> Result<Tenant, InputError> {
 
 fn syntax_error(file: &str, e: &serde_json::Error) -> InputError {
     let text = e.to_string();
-    let message = text.rfind(" at line ").map_or(text.as_str(), |i| &text[..i]).to_string();
-    let message = if e.is_eof() { format!("{message} (the file is truncated)") } else { message };
-    InputError::new(file, format!("line {} column {}", e.line(), e.column()), message)
+    let message = text
+        .rfind(" at line ")
+        .map_or(text.as_str(), |i| &text[..i])
+        .to_string();
+    let message = if e.is_eof() {
+        format!("{message} (the file is truncated)")
+    } else {
+        message
+    };
+    InputError::new(
+        file,
+        format!("line {} column {}", e.line(), e.column()),
+        message,
+    )
 }
 
 fn read_text(path: &Path, relative: &str) -> Result<String, InputError> {
-    let bytes = std::fs::read(path).map_err(|e| InputError::new(relative, "", format!("cannot read: {e}")))?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| InputError::new(relative, "", format!("cannot read: {e}")))?;
     text::decode(bytes).map_err(|e| InputError::new(relative, "", e))
 }
 
@@ -91,11 +118,14 @@ impl FolderGraphFiles {
     /// The `*.json` files of a folder, sorted by name.
     fn json_files(&self, relative_dir: &str) -> Result<Vec<(String, PathBuf)>, InputError> {
         let dir = self.root.join(relative_dir);
-        let entries = std::fs::read_dir(&dir)
-            .map_err(|e| InputError::new(format!("{relative_dir}/"), "", format!("cannot list: {e}")))?;
+        let entries = std::fs::read_dir(&dir).map_err(|e| {
+            InputError::new(format!("{relative_dir}/"), "", format!("cannot list: {e}"))
+        })?;
         let mut files = Vec::new();
         for entry in entries {
-            let entry = entry.map_err(|e| InputError::new(format!("{relative_dir}/"), "", format!("cannot list: {e}")))?;
+            let entry = entry.map_err(|e| {
+                InputError::new(format!("{relative_dir}/"), "", format!("cannot list: {e}"))
+            })?;
             let name = entry.file_name().to_string_lossy().into_owned();
             if name.to_ascii_lowercase().ends_with(".json") && entry.path().is_file() {
                 files.push((format!("{relative_dir}/{name}"), entry.path()));
@@ -111,7 +141,10 @@ impl graph::GraphFiles for FolderGraphFiles {
         let stem = part.file_stem();
         let file = format!("graph/{stem}.json");
         let dir = format!("graph/{stem}");
-        let (has_file, has_dir) = (self.root.join(&file).is_file(), self.root.join(&dir).is_dir());
+        let (has_file, has_dir) = (
+            self.root.join(&file).is_file(),
+            self.root.join(&dir).is_dir(),
+        );
         match (has_file, has_dir) {
             (false, false) => Ok(None),
             (true, true) => Err(InputError::new(
@@ -129,7 +162,7 @@ impl graph::GraphFiles for FolderGraphFiles {
         }
     }
 
-    fn group_member_pages(&mut self) -> Result<Option<Vec<(String, Guid, String)>>, InputError> {
+    fn group_member_pages(&mut self) -> Result<Option<Vec<graph::MemberPage>>, InputError> {
         let dir = "graph/groupMembers";
         if !self.root.join(dir).is_dir() {
             return Ok(None);
@@ -148,10 +181,12 @@ impl graph::GraphFiles for FolderGraphFiles {
             };
             pages.push((group, page, relative, path));
         }
-        pages.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        pages.sort_by_key(|page| (page.0, page.1));
         pages
             .into_iter()
-            .map(|(group, _, relative, path)| read_text(&path, &relative).map(|t| (relative, group, t)))
+            .map(|(group, _, relative, path)| {
+                read_text(&path, &relative).map(|t| (relative, group, t))
+            })
             .collect::<Result<Vec<_>, _>>()
             .map(Some)
     }

@@ -3,7 +3,9 @@
 //! of the offending value (`value[3].assignedLicenses[0].skuId`).
 
 use crate::error::InputError;
-use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{
+    DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -22,7 +24,12 @@ where
     let mut count = 0usize;
     let result = {
         let de = serde_path_to_error::Deserializer::new(&mut json, &mut track);
-        Root { sink: &mut sink, count: &mut count, _t: PhantomData }.deserialize(de)
+        Root {
+            sink: &mut sink,
+            count: &mut count,
+            _t: PhantomData,
+        }
+        .deserialize(de)
     };
     let result = result.and_then(|()| json.end());
     match result {
@@ -88,7 +95,12 @@ where
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
-        Items { sink: self.sink, count: self.count, _t: PhantomData }.visit_seq(seq)
+        Items {
+            sink: self.sink,
+            count: self.count,
+            _t: PhantomData,
+        }
+        .visit_seq(seq)
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
@@ -96,13 +108,19 @@ where
         while let Some(key) = map.next_key::<String>()? {
             if key == "value" && !seen_value {
                 seen_value = true;
-                map.next_value_seed(Items { sink: &mut *self.sink, count: &mut *self.count, _t: PhantomData })?;
+                map.next_value_seed(Items {
+                    sink: &mut *self.sink,
+                    count: &mut *self.count,
+                    _t: PhantomData,
+                })?;
             } else {
                 map.next_value::<IgnoredAny>()?;
             }
         }
         if !seen_value {
-            return Err(serde::de::Error::custom("expected a Graph page with a \"value\" array"));
+            return Err(serde::de::Error::custom(
+                "expected a Graph page with a \"value\" array",
+            ));
         }
         Ok(())
     }
@@ -138,7 +156,11 @@ where
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let mut index = 0usize;
-        while let Some(item) = seq.next_element_seed(Element { sink: &mut *self.sink, index, _t: PhantomData })? {
+        while let Some(item) = seq.next_element_seed(Element {
+            sink: &mut *self.sink,
+            index,
+            _t: PhantomData,
+        })? {
             let () = item;
             index += 1;
         }
@@ -183,7 +205,11 @@ mod tests {
 
     #[test]
     fn pages_and_arrays() {
-        assert_eq!(count(r#"{"@odata.context":"x","value":[{"id":1},{"id":2}],"@odata.nextLink":"y"}"#).unwrap(), 2);
+        assert_eq!(
+            count(r#"{"@odata.context":"x","value":[{"id":1},{"id":2}],"@odata.nextLink":"y"}"#)
+                .unwrap(),
+            2
+        );
         assert_eq!(count(r#"[{"id":1}]"#).unwrap(), 1);
         assert_eq!(count("  ").unwrap(), 0);
     }
@@ -197,7 +223,14 @@ mod tests {
         assert!(err.path.starts_with("line 1 column"), "{err}");
         let err = count(r#"{"items":[]}"#).unwrap_err();
         assert!(err.message.contains("\"value\""), "{err}");
-        let err = for_each_item::<Thing, _>("f", r#"[{"id":1},{"id":2}]"#, |t, _| if t.id == 2 { Err("duplicate".into()) } else { Ok(()) }).unwrap_err();
+        let err = for_each_item::<Thing, _>("f", r#"[{"id":1},{"id":2}]"#, |t, _| {
+            if t.id == 2 {
+                Err("duplicate".into())
+            } else {
+                Ok(())
+            }
+        })
+        .unwrap_err();
         assert_eq!(err.path, "[1]");
         assert_eq!(err.message, "duplicate");
     }

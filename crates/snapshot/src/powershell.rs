@@ -66,7 +66,14 @@ pub fn guid_list(value: &Value) -> Result<Vec<Guid>, (Option<usize>, String)> {
             .collect(),
         Value::String(s) if s.contains(',') => s
             .split(',')
-            .map(|part| Guid::parse(part).ok_or_else(|| (None, format!("expected a GUID list, got {}", describe(value)))))
+            .map(|part| {
+                Guid::parse(part).ok_or_else(|| {
+                    (
+                        None,
+                        format!("expected a GUID list, got {}", describe(value)),
+                    )
+                })
+            })
             .collect(),
         other => guid(other).map(|g| vec![g]).map_err(|e| (None, e)),
     }
@@ -74,21 +81,35 @@ pub fn guid_list(value: &Value) -> Result<Vec<Guid>, (Option<usize>, String)> {
 
 /// Reads an enum written as its number or its name (case-insensitive); returns the canonical
 /// name from `members`.
-pub fn enum_member(value: &Value, members: &'static [(&'static str, i64)], what: &str) -> Result<&'static str, String> {
+pub fn enum_member(
+    value: &Value,
+    members: &'static [(&'static str, i64)],
+    what: &str,
+) -> Result<&'static str, String> {
     let found = match value {
-        Value::Number(_) => integer(value).ok().and_then(|n| members.iter().find(|(_, v)| *v == n)),
+        Value::Number(_) => integer(value)
+            .ok()
+            .and_then(|n| members.iter().find(|(_, v)| *v == n)),
         Value::String(s) => {
             let s = s.trim();
             members
                 .iter()
                 .find(|(name, _)| name.eq_ignore_ascii_case(s))
-                .or_else(|| s.parse::<i64>().ok().and_then(|n| members.iter().find(|(_, v)| *v == n)))
+                .or_else(|| {
+                    s.parse::<i64>()
+                        .ok()
+                        .and_then(|n| members.iter().find(|(_, v)| *v == n))
+                })
         }
         _ => None,
     };
     found.map(|(name, _)| *name).ok_or_else(|| {
         let names: Vec<&str> = members.iter().map(|(n, _)| *n).collect();
-        format!("expected {what} ({} or its number), got {}", names.join(", "), describe(value))
+        format!(
+            "expected {what} ({} or its number), got {}",
+            names.join(", "),
+            describe(value)
+        )
     })
 }
 
@@ -117,7 +138,12 @@ pub fn timespan_minutes(value: &Value) -> Result<u32, String> {
             } else if let Some(total) = field("TotalSeconds") {
                 total
             } else {
-                let parts = [("Days", 86_400.0), ("Hours", 3_600.0), ("Minutes", 60.0), ("Seconds", 1.0)];
+                let parts = [
+                    ("Days", 86_400.0),
+                    ("Hours", 3_600.0),
+                    ("Minutes", 60.0),
+                    ("Seconds", 1.0),
+                ];
                 let mut any = false;
                 let mut sum = 0.0;
                 for (name, scale) in parts {
@@ -135,7 +161,10 @@ pub fn timespan_minutes(value: &Value) -> Result<u32, String> {
         _ => return Err(expected()),
     };
     if !seconds.is_finite() || seconds < 0.0 {
-        return Err(format!("expected a TimeSpan of zero or more, got {}", describe(value)));
+        return Err(format!(
+            "expected a TimeSpan of zero or more, got {}",
+            describe(value)
+        ));
     }
     let minutes = (seconds / 60.0 + 1e-9).floor();
     if minutes > u32::MAX as f64 {
@@ -171,7 +200,11 @@ fn parse_timespan(text: &str) -> Option<f64> {
             if !frac.is_empty() && !frac.bytes().all(|b| b.is_ascii_digit()) {
                 return None;
             }
-            let frac = if frac.is_empty() { 0.0 } else { format!("0.{frac}").parse::<f64>().ok()? };
+            let frac = if frac.is_empty() {
+                0.0
+            } else {
+                format!("0.{frac}").parse::<f64>().ok()?
+            };
             whole + frac
         }
     };
@@ -192,9 +225,17 @@ fn digits(text: &str) -> Option<u64> {
 /// Reads a date written as ISO 8601 or as `/Date(ms)/` (Windows PowerShell 5.1) and returns it
 /// as ISO 8601 UTC (`2023-05-02T10:14:07Z`).
 pub fn date(value: &Value) -> Result<String, String> {
-    let expected = || format!("expected a date (ISO 8601 or \"/Date(…)/\"), got {}", describe(value));
+    let expected = || {
+        format!(
+            "expected a date (ISO 8601 or \"/Date(…)/\"), got {}",
+            describe(value)
+        )
+    };
     let text = value.as_str().ok_or_else(expected)?.trim();
-    if let Some(inner) = text.strip_prefix("/Date(").and_then(|t| t.strip_suffix(")/")) {
+    if let Some(inner) = text
+        .strip_prefix("/Date(")
+        .and_then(|t| t.strip_suffix(")/"))
+    {
         // "/Date(1683022447000)/" or "/Date(1683022447000+0200)/": the number is UTC ms.
         let end = inner[1..].find(['+', '-']).map_or(inner.len(), |i| i + 1);
         let millis: i64 = inner[..end].parse().map_err(|_| expected())?;
@@ -239,7 +280,11 @@ fn format_unix_millis(millis: i64) -> String {
 
 /// Reads the value of a BMS setting of the given kind. `Ok(None)` = not configured (`null`,
 /// or an empty string for text).
-pub fn setting_value(value: &Value, kind: ValueKind, property: &str) -> Result<Option<SettingValue>, String> {
+pub fn setting_value(
+    value: &Value,
+    kind: ValueKind,
+    property: &str,
+) -> Result<Option<SettingValue>, String> {
     if value.is_null() {
         return Ok(None);
     }
@@ -261,7 +306,12 @@ pub fn setting_value(value: &Value, kind: ValueKind, property: &str) -> Result<O
             Value::Number(_) => SettingValue::Int(integer(value)?),
             Value::String(s) if s.trim().is_empty() => return Ok(None),
             Value::String(s) => SettingValue::Text(s.clone()),
-            other => return Err(format!("expected a boolean, number or string, got {}", describe(other))),
+            other => {
+                return Err(format!(
+                    "expected a boolean, number or string, got {}",
+                    describe(other)
+                ))
+            }
         },
     };
     Ok(Some(parsed))
@@ -275,10 +325,19 @@ fn rating(value: &Value, property: &str) -> Result<i64, String> {
             return Ok(n);
         }
     }
-    let table = if property.eq_ignore_ascii_case("MoviesRating") { MOVIE_RATINGS } else { TV_RATINGS };
+    let table = if property.eq_ignore_ascii_case("MoviesRating") {
+        MOVIE_RATINGS
+    } else {
+        TV_RATINGS
+    };
     if let Value::String(name) = value {
         let name = name.trim();
-        if let Some(n) = COMMON_RATINGS.iter().chain(table).find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| *v) {
+        if let Some(n) = COMMON_RATINGS
+            .iter()
+            .chain(table)
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| *v)
+        {
             return Ok(n);
         }
     }
@@ -292,27 +351,97 @@ const COMMON_RATINGS: &[(&str, i64)] = &[("DontAllow", 0), ("AllowAll", 1000)];
 
 /// Movie rating enum names (bms-source.md §4) and their stored integers.
 const MOVIE_RATINGS: &[(&str, i64)] = &[
-    ("USRatingG", 100), ("USRatingPG", 200), ("USRatingPG13", 300), ("USRatingR", 400), ("USRatingNC17", 500),
-    ("AURatingG", 100), ("AURatingPG", 200), ("AURatingM", 350), ("AURatingMA15plus", 375), ("AURatingR18plus", 400),
-    ("CARatingG", 100), ("CARatingPG", 200), ("CARating14A", 325), ("CARating18A", 400), ("CARatingR", 500),
-    ("DERatingab0Jahren", 75), ("DERatingab6Jahren", 100), ("DERatingab12Jahren", 200), ("DERatingab16Jahren", 500), ("DERatingab18Jahren", 600),
-    ("FRRating10minus", 100), ("FRRating12minus", 200), ("FRRating16minus", 500), ("FRRating18minus", 600),
-    ("IERatingG", 100), ("IERatingPG", 200), ("IERating12", 300), ("IERating15", 350), ("IERating16", 375), ("IERating18", 400),
-    ("JPRatingG", 100), ("JPRatingPG12", 200), ("JPRatingRdash15", 300), ("JPRatingRdash18", 400),
-    ("NZRatingG", 100), ("NZRatingPG", 200), ("NZRatingM", 300), ("NZRatingR13", 325), ("NZRatingR15", 350), ("NZRatingR16", 375), ("NZRatingR18", 400), ("NZRatingR", 500), ("NZRatingRP16", 600),
-    ("GBRatingU", 100), ("GBRatingUc", 150), ("GBRatingPG", 200), ("GBRating12", 300), ("GBRating12A", 325), ("GBRating15", 350), ("GBRating18", 400),
+    ("USRatingG", 100),
+    ("USRatingPG", 200),
+    ("USRatingPG13", 300),
+    ("USRatingR", 400),
+    ("USRatingNC17", 500),
+    ("AURatingG", 100),
+    ("AURatingPG", 200),
+    ("AURatingM", 350),
+    ("AURatingMA15plus", 375),
+    ("AURatingR18plus", 400),
+    ("CARatingG", 100),
+    ("CARatingPG", 200),
+    ("CARating14A", 325),
+    ("CARating18A", 400),
+    ("CARatingR", 500),
+    ("DERatingab0Jahren", 75),
+    ("DERatingab6Jahren", 100),
+    ("DERatingab12Jahren", 200),
+    ("DERatingab16Jahren", 500),
+    ("DERatingab18Jahren", 600),
+    ("FRRating10minus", 100),
+    ("FRRating12minus", 200),
+    ("FRRating16minus", 500),
+    ("FRRating18minus", 600),
+    ("IERatingG", 100),
+    ("IERatingPG", 200),
+    ("IERating12", 300),
+    ("IERating15", 350),
+    ("IERating16", 375),
+    ("IERating18", 400),
+    ("JPRatingG", 100),
+    ("JPRatingPG12", 200),
+    ("JPRatingRdash15", 300),
+    ("JPRatingRdash18", 400),
+    ("NZRatingG", 100),
+    ("NZRatingPG", 200),
+    ("NZRatingM", 300),
+    ("NZRatingR13", 325),
+    ("NZRatingR15", 350),
+    ("NZRatingR16", 375),
+    ("NZRatingR18", 400),
+    ("NZRatingR", 500),
+    ("NZRatingRP16", 600),
+    ("GBRatingU", 100),
+    ("GBRatingUc", 150),
+    ("GBRatingPG", 200),
+    ("GBRating12", 300),
+    ("GBRating12A", 325),
+    ("GBRating15", 350),
+    ("GBRating18", 400),
 ];
 
 /// TV rating enum names (bms-source.md §4) and their stored integers.
 const TV_RATINGS: &[(&str, i64)] = &[
-    ("USRatingTVY", 100), ("USRatingTVY7", 200), ("USRatingTVG", 300), ("USRatingTVPG", 400), ("USRatingTV14", 500), ("USRatingTVMA", 600),
-    ("AURatingP", 100), ("AURatingC", 200), ("AURatingG", 300), ("AURatingPG", 400), ("AURatingM", 500), ("AURatingMA15plus", 550), ("AURatingAv15plus", 575),
-    ("CARatingC", 100), ("CARatingC8", 200), ("CARatingG", 300), ("CARatingPG", 400), ("CARating14plus", 500), ("CARating18plus", 600),
-    ("DERatingab0Jahren", 75), ("DERatingab6Jahren", 100), ("DERatingab12Jahren", 200), ("DERatingab16Jahren", 500), ("DERatingab18Jahren", 600),
-    ("FRRating10minus", 100), ("FRRating12minus", 200), ("FRRating16minus", 500), ("FRRating18minus", 600),
-    ("IERatingGA", 100), ("IERatingCh", 200), ("IERatingYA", 400), ("IERatingPS", 500), ("IERatingMA", 600),
+    ("USRatingTVY", 100),
+    ("USRatingTVY7", 200),
+    ("USRatingTVG", 300),
+    ("USRatingTVPG", 400),
+    ("USRatingTV14", 500),
+    ("USRatingTVMA", 600),
+    ("AURatingP", 100),
+    ("AURatingC", 200),
+    ("AURatingG", 300),
+    ("AURatingPG", 400),
+    ("AURatingM", 500),
+    ("AURatingMA15plus", 550),
+    ("AURatingAv15plus", 575),
+    ("CARatingC", 100),
+    ("CARatingC8", 200),
+    ("CARatingG", 300),
+    ("CARatingPG", 400),
+    ("CARating14plus", 500),
+    ("CARating18plus", 600),
+    ("DERatingab0Jahren", 75),
+    ("DERatingab6Jahren", 100),
+    ("DERatingab12Jahren", 200),
+    ("DERatingab16Jahren", 500),
+    ("DERatingab18Jahren", 600),
+    ("FRRating10minus", 100),
+    ("FRRating12minus", 200),
+    ("FRRating16minus", 500),
+    ("FRRating18minus", 600),
+    ("IERatingGA", 100),
+    ("IERatingCh", 200),
+    ("IERatingYA", 400),
+    ("IERatingPS", 500),
+    ("IERatingMA", 600),
     ("JPRatingExplicitAllowed", 500),
-    ("NZRatingG", 200), ("NZRatingPGR", 400), ("NZRatingAO", 600),
+    ("NZRatingG", 200),
+    ("NZRatingPGR", 400),
+    ("NZRatingAO", 600),
     ("GBRatingCaution", 500),
 ];
 
@@ -327,12 +456,29 @@ mod tests {
         assert_eq!(timespan_minutes(&json!("00:15")), Ok(15));
         assert_eq!(timespan_minutes(&json!("5.00:00:00")), Ok(7200));
         assert_eq!(timespan_minutes(&json!("01:00:59.9990000")), Ok(60));
-        assert_eq!(timespan_minutes(&json!({"Ticks": 9_000_000_000i64, "TotalMinutes": 15.0})), Ok(15));
+        assert_eq!(
+            timespan_minutes(&json!({"Ticks": 9_000_000_000i64, "TotalMinutes": 15.0})),
+            Ok(15)
+        );
         assert_eq!(timespan_minutes(&json!({"TotalMinutes": 4.0})), Ok(4));
-        assert_eq!(timespan_minutes(&json!({"Days": 0, "Hours": 1, "Minutes": 5, "Seconds": 30})), Ok(65));
+        assert_eq!(
+            timespan_minutes(&json!({"Days": 0, "Hours": 1, "Minutes": 5, "Seconds": 30})),
+            Ok(65)
+        );
         // TotalMinutes as a float that is a hair under the whole number still counts.
-        assert_eq!(timespan_minutes(&json!({"TotalMinutes": 14.999999999999998})), Ok(15));
-        for bad in [json!("abc"), json!("1:2:3:4"), json!("00:61:00"), json!(15), json!({"Foo": 1}), json!("-00:05:00"), json!(true)] {
+        assert_eq!(
+            timespan_minutes(&json!({"TotalMinutes": 14.999999999999998})),
+            Ok(15)
+        );
+        for bad in [
+            json!("abc"),
+            json!("1:2:3:4"),
+            json!("00:61:00"),
+            json!(15),
+            json!({"Foo": 1}),
+            json!("-00:05:00"),
+            json!(true),
+        ] {
             let err = timespan_minutes(&bad).unwrap_err();
             assert!(err.contains("TimeSpan"), "{bad}: {err}");
         }
@@ -345,10 +491,21 @@ mod tests {
     #[test]
     fn enums_by_number_or_name() {
         let members = bms2intune_model::Mode::MEMBERS;
-        assert_eq!(enum_member(&json!(2), members, "a Mode"), Ok("PendingDeletion"));
-        assert_eq!(enum_member(&json!("pendingdeletion"), members, "a Mode"), Ok("PendingDeletion"));
-        assert_eq!(enum_member(&json!("2"), members, "a Mode"), Ok("PendingDeletion"));
-        assert!(enum_member(&json!(9), members, "a Mode").unwrap_err().contains("Enforce, Audit"));
+        assert_eq!(
+            enum_member(&json!(2), members, "a Mode"),
+            Ok("PendingDeletion")
+        );
+        assert_eq!(
+            enum_member(&json!("pendingdeletion"), members, "a Mode"),
+            Ok("PendingDeletion")
+        );
+        assert_eq!(
+            enum_member(&json!("2"), members, "a Mode"),
+            Ok("PendingDeletion")
+        );
+        assert!(enum_member(&json!(9), members, "a Mode")
+            .unwrap_err()
+            .contains("Enforce, Audit"));
     }
 
     #[test]
@@ -364,10 +521,19 @@ mod tests {
 
     #[test]
     fn dates_iso_or_dotnet() {
-        assert_eq!(date(&json!("/Date(1683022447000)/")).unwrap(), "2023-05-02T10:14:07Z");
-        assert_eq!(date(&json!("/Date(1683022447000+0200)/")).unwrap(), "2023-05-02T10:14:07Z");
+        assert_eq!(
+            date(&json!("/Date(1683022447000)/")).unwrap(),
+            "2023-05-02T10:14:07Z"
+        );
+        assert_eq!(
+            date(&json!("/Date(1683022447000+0200)/")).unwrap(),
+            "2023-05-02T10:14:07Z"
+        );
         assert_eq!(date(&json!("/Date(0)/")).unwrap(), "1970-01-01T00:00:00Z");
-        assert_eq!(date(&json!("2023-05-02T10:14:07Z")).unwrap(), "2023-05-02T10:14:07Z");
+        assert_eq!(
+            date(&json!("2023-05-02T10:14:07Z")).unwrap(),
+            "2023-05-02T10:14:07Z"
+        );
         assert!(date(&json!("yesterday")).is_err());
         assert!(date(&json!(5)).is_err());
     }
@@ -375,10 +541,19 @@ mod tests {
     #[test]
     fn setting_values_are_tri_state() {
         assert_eq!(setting_value(&json!(null), ValueKind::Bool, "X"), Ok(None));
-        assert_eq!(setting_value(&json!(false), ValueKind::Bool, "X"), Ok(Some(SettingValue::Bool(false))));
+        assert_eq!(
+            setting_value(&json!(false), ValueKind::Bool, "X"),
+            Ok(Some(SettingValue::Bool(false)))
+        );
         assert_eq!(setting_value(&json!(""), ValueKind::Text, "X"), Ok(None));
-        assert_eq!(setting_value(&json!("Required"), ValueKind::Loose, "X"), Ok(Some(SettingValue::Text("Required".into()))));
-        assert_eq!(setting_value(&json!(1), ValueKind::Loose, "X"), Ok(Some(SettingValue::Int(1))));
+        assert_eq!(
+            setting_value(&json!("Required"), ValueKind::Loose, "X"),
+            Ok(Some(SettingValue::Text("Required".into())))
+        );
+        assert_eq!(
+            setting_value(&json!(1), ValueKind::Loose, "X"),
+            Ok(Some(SettingValue::Int(1)))
+        );
         assert!(setting_value(&json!("yes"), ValueKind::Bool, "X").is_err());
     }
 

@@ -59,13 +59,23 @@ pub fn summarize(tenant: &Tenant) -> SnapshotSummary {
     let bms = &tenant.bms;
     let mut policies_by_mode = BTreeMap::new();
     for p in &bms.policies {
-        *policies_by_mode.entry(p.effective_mode().name()).or_insert(0) += 1;
+        *policies_by_mode
+            .entry(p.effective_mode().name())
+            .or_insert(0) += 1;
     }
     let rules = bms.policies.iter().filter(|p| p.rule.is_some()).count() + bms.orphan_rules.len();
     let bms_summary = BmsSummary {
         policies: bms.policies.len(),
-        block_policies: bms.policies.iter().filter(|p| p.kind == PolicyKind::Block).count(),
-        allow_policies: bms.policies.iter().filter(|p| p.kind == PolicyKind::Allow).count(),
+        block_policies: bms
+            .policies
+            .iter()
+            .filter(|p| p.kind == PolicyKind::Block)
+            .count(),
+        allow_policies: bms
+            .policies
+            .iter()
+            .filter(|p| p.kind == PolicyKind::Allow)
+            .count(),
         policies_by_mode,
         mappable_policies: bms.mappable_policies().count(),
         rules,
@@ -87,7 +97,9 @@ pub fn summarize(tenant: &Tenant) -> SnapshotSummary {
         let mut by_agent = BTreeMap::new();
         for device in &d.managed_devices {
             *by_platform.entry(device.platform.label()).or_insert(0) += 1;
-            *by_agent.entry(device.management_agent.graph_name()).or_insert(0) += 1;
+            *by_agent
+                .entry(device.management_agent.graph_name())
+                .or_insert(0) += 1;
         }
         DirectorySummary {
             skus: d.skus.iter().filter(|s| s.subscribed).count(),
@@ -110,7 +122,9 @@ pub fn summarize(tenant: &Tenant) -> SnapshotSummary {
     let org = tenant.directory.organization.as_ref();
     SnapshotSummary {
         tenant_id: org.and_then(|o| o.tenant_id).map(|g| g.to_string()),
-        organization: org.map(|o| o.display_name.to_string()).filter(|n| !n.is_empty()),
+        organization: org
+            .map(|o| o.display_name.to_string())
+            .filter(|n| !n.is_empty()),
         bms: bms_summary,
         directory,
         graph_parts: tenant.parts.present().collect(),
@@ -125,13 +139,37 @@ impl SnapshotSummary {
         let mut out = String::new();
         let b = &self.bms;
         if let Some(org) = &self.organization {
-            let _ = writeln!(out, "Tenant            {org} ({})", self.tenant_id.as_deref().unwrap_or("unknown ID"));
+            let _ = writeln!(
+                out,
+                "Tenant            {org} ({})",
+                self.tenant_id.as_deref().unwrap_or("unknown ID")
+            );
         }
-        let _ = writeln!(out, "BMS policies      {} ({} Block access, {} Allow access)", b.policies, b.block_policies, b.allow_policies);
-        let modes: Vec<String> = b.policies_by_mode.iter().map(|(m, n)| format!("{m} {n}")).collect();
-        let _ = writeln!(out, "  by mode         {}", if modes.is_empty() { "-".into() } else { modes.join(", ") });
+        let _ = writeln!(
+            out,
+            "BMS policies      {} ({} Block access, {} Allow access)",
+            b.policies, b.block_policies, b.allow_policies
+        );
+        let modes: Vec<String> = b
+            .policies_by_mode
+            .iter()
+            .map(|(m, n)| format!("{m} {n}"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "  by mode         {}",
+            if modes.is_empty() {
+                "-".into()
+            } else {
+                modes.join(", ")
+            }
+        );
         let _ = writeln!(out, "  to migrate      {}", b.mappable_policies);
-        let _ = writeln!(out, "BMS rules         {} ({} without a policy), {} configured settings", b.rules, b.orphan_rules, b.configured_settings);
+        let _ = writeln!(
+            out,
+            "BMS rules         {} ({} without a policy), {} configured settings",
+            b.rules, b.orphan_rules, b.configured_settings
+        );
         let _ = writeln!(
             out,
             "Tenant rule       {}",
@@ -151,21 +189,43 @@ impl SnapshotSummary {
         );
         match &self.directory {
             None => {
-                let _ = writeln!(out, "Directory         not in the snapshot (no graph/ data)");
+                let _ = writeln!(
+                    out,
+                    "Directory         not in the snapshot (no graph/ data)"
+                );
             }
             Some(d) => {
                 let _ = writeln!(out, "Licences (SKUs)   {}", d.skus);
                 let _ = writeln!(out, "Users             {}", d.users);
-                let _ = writeln!(out, "Groups            {} ({} direct memberships)", d.groups, d.group_memberships);
+                let _ = writeln!(
+                    out,
+                    "Groups            {} ({} direct memberships)",
+                    d.groups, d.group_memberships
+                );
                 let _ = writeln!(out, "Entra devices     {}", d.entra_devices);
                 let _ = writeln!(out, "Managed devices   {}", d.managed_devices);
-                let list = |m: &BTreeMap<&str, usize>| m.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ");
-                let _ = writeln!(out, "  by platform     {}", list(&d.managed_devices_by_platform));
-                let _ = writeln!(out, "  by agent        {}", list(&d.managed_devices_by_agent));
+                let list = |m: &BTreeMap<&str, usize>| {
+                    m.iter()
+                        .map(|(k, v)| format!("{k} {v}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                let _ = writeln!(
+                    out,
+                    "  by platform     {}",
+                    list(&d.managed_devices_by_platform)
+                );
+                let _ = writeln!(
+                    out,
+                    "  by agent        {}",
+                    list(&d.managed_devices_by_agent)
+                );
                 let _ = writeln!(
                     out,
                     "Intune policies   {} compliance, {} configuration, {} Conditional Access",
-                    d.intune_compliance_policies, d.intune_configuration_profiles, d.conditional_access_policies
+                    d.intune_compliance_policies,
+                    d.intune_configuration_profiles,
+                    d.conditional_access_policies
                 );
             }
         }

@@ -9,7 +9,7 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, String> {
         [0xFF, 0xFE, ..] => utf16(&bytes[2..], u16::from_le_bytes),
         [0xFE, 0xFF, ..] => utf16(&bytes[2..], u16::from_be_bytes),
         // BOM-less UTF-16LE: ASCII text with every second byte zero.
-        [a, 0, ..] if *a != 0 && bytes.len() % 2 == 0 => utf16(&bytes, u16::from_le_bytes),
+        [a, 0, ..] if *a != 0 && bytes.len().is_multiple_of(2) => utf16(&bytes, u16::from_le_bytes),
         _ => utf8(bytes),
     }
 }
@@ -24,13 +24,18 @@ fn utf8(bytes: Vec<u8>) -> Result<String, String> {
 }
 
 fn utf16(bytes: &[u8], word: fn([u8; 2]) -> u16) -> Result<String, String> {
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return Err("UTF-16 text with an odd number of bytes (the file is truncated)".into());
     }
     let units = bytes.chunks_exact(2).map(|c| word([c[0], c[1]]));
     char::decode_utf16(units)
         .collect::<Result<String, _>>()
-        .map_err(|e| format!("invalid UTF-16 (unpaired surrogate {:#06x})", e.unpaired_surrogate()))
+        .map_err(|e| {
+            format!(
+                "invalid UTF-16 (unpaired surrogate {:#06x})",
+                e.unpaired_surrogate()
+            )
+        })
 }
 
 #[cfg(test)]

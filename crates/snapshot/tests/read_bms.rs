@@ -141,7 +141,11 @@ fn encode(text: &str, encoding: Encoding) -> Vec<u8> {
 fn write_snapshot(dir: &Path, files: &[(&str, &str)], encoding: Encoding) {
     std::fs::create_dir_all(dir.join("bms")).unwrap();
     for (noun, text) in files {
-        std::fs::write(dir.join("bms").join(format!("{noun}.json")), encode(text, encoding)).unwrap();
+        std::fs::write(
+            dir.join("bms").join(format!("{noun}.json")),
+            encode(text, encoding),
+        )
+        .unwrap();
     }
 }
 
@@ -180,62 +184,155 @@ fn joins_rules_and_reads_every_value_shape() {
     let bms = &tenant.bms;
 
     let names: Vec<&str> = bms.policies.iter().map(|p| p.name.as_str()).collect();
-    assert_eq!(names, ["Secure Email", "Field Staff", "Old Kiosk Policy"], "ordered by priority");
+    assert_eq!(
+        names,
+        ["Secure Email", "Field Staff", "Old Kiosk Policy"],
+        "ordered by priority"
+    );
 
     let secure = &bms.policies[0];
     assert_eq!(secure.kind, PolicyKind::Block);
-    assert_eq!(secure.comment.as_deref(), Some("Phones that read company mail"));
+    assert_eq!(
+        secure.comment.as_deref(),
+        Some("Phones that read company mail")
+    );
     assert_eq!(secure.when_changed.as_deref(), Some("2023-05-02T10:14:07Z"));
     let rule = secure.rule.as_ref().expect("joined by Policy GUID");
-    assert_eq!(rule.target_groups, [guid("5bff73eb-0ba7-461b-b7c9-9b4c173cc266"), guid("6010e907-3193-4a6f-b94c-a4c24b1398cc")]);
+    assert_eq!(
+        rule.target_groups,
+        [
+            guid("5bff73eb-0ba7-461b-b7c9-9b4c173cc266"),
+            guid("6010e907-3193-4a6f-b94c-a4c24b1398cc")
+        ]
+    );
     let s = &rule.settings;
-    assert_eq!(s.minutes(BmsSetting::PasswordTimeout), Some(15), "TimeSpan object");
+    assert_eq!(
+        s.minutes(BmsSetting::PasswordTimeout),
+        Some(15),
+        "TimeSpan object"
+    );
     assert_eq!(s.bool(BmsSetting::AllowSimplePassword), Some(false));
     assert_eq!(s.bool(BmsSetting::AllowJailbroken), Some(false));
-    assert_eq!(s.get(BmsSetting::AllowICloudBackup), None, "null is not configured");
-    assert_eq!(s.get(BmsSetting::RegionRatings), Some(&SettingValue::Enum("us")));
-    assert_eq!(s.get(BmsSetting::MoviesRating), Some(&SettingValue::Rating(300)));
-    assert_eq!(s.get(BmsSetting::TvShowsRating), Some(&SettingValue::Rating(400)));
-    assert_eq!(s.get(BmsSetting::AppsRating), Some(&SettingValue::Enum("Rating12plus")));
-    assert_eq!(s.get(BmsSetting::FirewallStatus), Some(&SettingValue::Text("Required".into())));
+    assert_eq!(
+        s.get(BmsSetting::AllowICloudBackup),
+        None,
+        "null is not configured"
+    );
+    assert_eq!(
+        s.get(BmsSetting::RegionRatings),
+        Some(&SettingValue::Enum("us"))
+    );
+    assert_eq!(
+        s.get(BmsSetting::MoviesRating),
+        Some(&SettingValue::Rating(300))
+    );
+    assert_eq!(
+        s.get(BmsSetting::TvShowsRating),
+        Some(&SettingValue::Rating(400))
+    );
+    assert_eq!(
+        s.get(BmsSetting::AppsRating),
+        Some(&SettingValue::Enum("Rating12plus"))
+    );
+    assert_eq!(
+        s.get(BmsSetting::FirewallStatus),
+        Some(&SettingValue::Text("Required".into()))
+    );
     assert_eq!(s.configured().count(), 17);
 
     let field = &bms.policies[1];
     assert_eq!(field.kind, PolicyKind::Allow);
-    assert_eq!(field.guid, Some(guid("7c1e2d3f-4a5b-6c7d-8e9f-0a1b2c3d4e5f")), "GUID object");
+    assert_eq!(
+        field.guid,
+        Some(guid("7c1e2d3f-4a5b-6c7d-8e9f-0a1b2c3d4e5f")),
+        "GUID object"
+    );
     assert_eq!(field.comment, None);
-    assert_eq!(field.when_changed.as_deref(), Some("2023-05-02T10:14:07Z"), "/Date()/ date");
+    assert_eq!(
+        field.when_changed.as_deref(),
+        Some("2023-05-02T10:14:07Z"),
+        "/Date()/ date"
+    );
     let s = &field.rule.as_ref().unwrap().settings;
-    assert_eq!(s.minutes(BmsSetting::PasswordTimeout), Some(7), "TimeSpan string");
+    assert_eq!(
+        s.minutes(BmsSetting::PasswordTimeout),
+        Some(7),
+        "TimeSpan string"
+    );
     assert_eq!(s.minutes(BmsSetting::MaxPasswordGracePeriod), Some(240));
-    assert_eq!(s.get(BmsSetting::RegionRatings), Some(&SettingValue::Enum("ca")), "enum by number");
-    assert_eq!(s.get(BmsSetting::MoviesRating), Some(&SettingValue::Rating(325)));
-    assert_eq!(s.get(BmsSetting::AppsRating), Some(&SettingValue::Enum("AllowAll")));
-    assert_eq!(s.get(BmsSetting::UserAccountControlStatus), Some(&SettingValue::Enum("NotifyAppChanges")));
-    assert_eq!(s.get(BmsSetting::AutoUpdateStatus), Some(&SettingValue::Enum("NeverCheckUpdates")));
-    assert_eq!(s.get(BmsSetting::AntiVirusSignatureStatus), Some(&SettingValue::Int(1)));
-    assert_eq!(s.get(BmsSetting::AllowConvenienceLogon), Some(&SettingValue::Text("False".into())));
-    assert_eq!(s.get(BmsSetting::WorkFoldersSyncUrl), None, "empty text is not configured");
+    assert_eq!(
+        s.get(BmsSetting::RegionRatings),
+        Some(&SettingValue::Enum("ca")),
+        "enum by number"
+    );
+    assert_eq!(
+        s.get(BmsSetting::MoviesRating),
+        Some(&SettingValue::Rating(325))
+    );
+    assert_eq!(
+        s.get(BmsSetting::AppsRating),
+        Some(&SettingValue::Enum("AllowAll"))
+    );
+    assert_eq!(
+        s.get(BmsSetting::UserAccountControlStatus),
+        Some(&SettingValue::Enum("NotifyAppChanges"))
+    );
+    assert_eq!(
+        s.get(BmsSetting::AutoUpdateStatus),
+        Some(&SettingValue::Enum("NeverCheckUpdates"))
+    );
+    assert_eq!(
+        s.get(BmsSetting::AntiVirusSignatureStatus),
+        Some(&SettingValue::Int(1))
+    );
+    assert_eq!(
+        s.get(BmsSetting::AllowConvenienceLogon),
+        Some(&SettingValue::Text("False".into()))
+    );
+    assert_eq!(
+        s.get(BmsSetting::WorkFoldersSyncUrl),
+        None,
+        "empty text is not configured"
+    );
 
     let kiosk = &bms.policies[2];
     assert_eq!(kiosk.mode, Mode::PendingDeletion);
-    assert!(kiosk.rule.as_ref().unwrap().targets_nobody(), "joined by name prefix");
+    assert!(
+        kiosk.rule.as_ref().unwrap().targets_nobody(),
+        "joined by name prefix"
+    );
     assert!(!kiosk.is_mappable());
     assert_eq!(bms.mappable_policies().count(), 2);
 
     assert_eq!(bms.orphan_rules.len(), 1);
-    assert!(tenant.notes.iter().any(|n| n.contains("Removed Policy") && n.contains("no exported policy")));
+    assert!(tenant
+        .notes
+        .iter()
+        .any(|n| n.contains("Removed Policy") && n.contains("no exported policy")));
 
     assert!(bms.tenant.policy_present && bms.tenant.rule_present);
     assert_eq!(bms.tenant.block_unsupported_devices, Some(true));
-    assert_eq!(bms.tenant.exclusion_list, [guid("6010e907-3193-4a6f-b94c-a4c24b1398cc")]);
-    assert_eq!(bms.tenant.apply_policy_to.as_deref(), Some("ExchangeAndSharePoint"));
+    assert_eq!(
+        bms.tenant.exclusion_list,
+        [guid("6010e907-3193-4a6f-b94c-a4c24b1398cc")]
+    );
+    assert_eq!(
+        bms.tenant.apply_policy_to.as_deref(),
+        Some("ExchangeAndSharePoint")
+    );
 }
 
 #[test]
 fn missing_and_empty_files_mean_none() {
     let dir = tempfile::tempdir().unwrap();
-    write_snapshot(dir.path(), &[("DeviceConfigurationPolicy", ""), ("DeviceConfigurationRule", "\r\n")], Encoding::Utf8Bom);
+    write_snapshot(
+        dir.path(),
+        &[
+            ("DeviceConfigurationPolicy", ""),
+            ("DeviceConfigurationRule", "\r\n"),
+        ],
+        Encoding::Utf8Bom,
+    );
     let tenant = read_snapshot(dir.path()).unwrap();
     assert!(tenant.bms.policies.is_empty());
     assert!(!tenant.bms.tenant.rule_present);
@@ -253,7 +350,11 @@ fn error_for(noun: &str, text: &str) -> String {
 
 #[test]
 fn bad_input_names_file_path_and_expectation() {
-    let bad_timeout = BLOCK_RULES.replacen(r#""PasswordTimeout": { "Ticks""#, r#""PasswordTimeout": "abc", "X": { "Ticks""#, 1);
+    let bad_timeout = BLOCK_RULES.replacen(
+        r#""PasswordTimeout": { "Ticks""#,
+        r#""PasswordTimeout": "abc", "X": { "Ticks""#,
+        1,
+    );
     assert_eq!(
         error_for("DeviceConditionalAccessRule", &bad_timeout),
         r#"bms/DeviceConditionalAccessRule.json: [0].PasswordTimeout: expected a TimeSpan (a string like "00:15:00" or an object with Ticks), got "abc""#
@@ -263,19 +364,28 @@ fn bad_input_names_file_path_and_expectation() {
         error_for("DeviceConditionalAccessRule", &bad_group),
         r#"bms/DeviceConditionalAccessRule.json: [0].TargetGroups[1]: expected a GUID, got an object"#
     );
-    let bad_bool = ALLOW_RULE.replace(r#""PasswordRequired":  true"#, r#""PasswordRequired":  "sometimes""#);
+    let bad_bool = ALLOW_RULE.replace(
+        r#""PasswordRequired":  true"#,
+        r#""PasswordRequired":  "sometimes""#,
+    );
     assert_eq!(
         error_for("DeviceConfigurationRule", &bad_bool),
         r#"bms/DeviceConfigurationRule.json: PasswordRequired: expected true or false, got "sometimes""#
     );
     let truncated = &BLOCK_RULES[..BLOCK_RULES.len() / 2];
     let err = error_for("DeviceConditionalAccessRule", truncated);
-    assert!(err.starts_with("bms/DeviceConditionalAccessRule.json: line "), "{err}");
+    assert!(
+        err.starts_with("bms/DeviceConditionalAccessRule.json: line "),
+        "{err}"
+    );
     assert!(err.contains("truncated"), "{err}");
     let wrong_kind = ALLOW_POLICY.replace(r#""Type":  3"#, r#""Type":  5"#);
     assert!(error_for("DeviceConfigurationPolicy", &wrong_kind)
         .starts_with("bms/DeviceConfigurationPolicy.json: Type: expected DeviceSettings"));
-    let swapped = ALLOW_RULE.replace("{58b50d1c-2b18-461c-8893-3e20c648b136}", "{914f151c-394b-4da9-9422-f5a2f65dec30}");
+    let swapped = ALLOW_RULE.replace(
+        "{58b50d1c-2b18-461c-8893-3e20c648b136}",
+        "{914f151c-394b-4da9-9422-f5a2f65dec30}",
+    );
     assert!(error_for("DeviceConfigurationRule", &swapped).starts_with("bms/DeviceConfigurationRule.json: Name: expected a rule name ending {58b50d1c-2b18-461c-8893-3e20c648b136} (this file holds Allow access rules)"));
     assert_eq!(
         error_for("DeviceConfigurationPolicy", "[1, 2]"),
@@ -286,7 +396,9 @@ fn bad_input_names_file_path_and_expectation() {
         "bms/DeviceConfigurationPolicy.json: Name: expected a non-empty string, but it is missing"
     );
     let bad_mode = ALLOW_RULE.replace(r#""Mode":  0"#, r#""Mode":  7"#);
-    assert!(error_for("DeviceConfigurationRule", &bad_mode).contains("Mode: expected a Mode (Enforce, Audit, PendingDeletion, Deleted or its number), got 7"));
+    assert!(error_for("DeviceConfigurationRule", &bad_mode).contains(
+        "Mode: expected a Mode (Enforce, Audit, PendingDeletion, Deleted or its number), got 7"
+    ));
 }
 
 #[test]
@@ -294,6 +406,8 @@ fn snapshot_folder_errors() {
     let dir = tempfile::tempdir().unwrap();
     let err = read_snapshot(dir.path()).unwrap_err().to_string();
     assert!(err.starts_with("bms/: missing"), "{err}");
-    let err = read_snapshot(&dir.path().join("nope")).unwrap_err().to_string();
+    let err = read_snapshot(&dir.path().join("nope"))
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("not a folder"), "{err}");
 }

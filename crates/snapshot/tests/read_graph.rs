@@ -1,7 +1,9 @@
 //! Reader tests for the `graph/` part: pages and folders of pages, bare arrays, group member
 //! files, joins between users, groups and devices, and errors with JSON paths.
 
-use bms2intune_model::{AssignmentTarget, DevicePlatform, Guid, ManagementAgent, MdmAuthority, Part};
+use bms2intune_model::{
+    AssignmentTarget, DevicePlatform, Guid, ManagementAgent, MdmAuthority, Part,
+};
 use bms2intune_snapshot::read_snapshot;
 use std::path::Path;
 
@@ -43,7 +45,9 @@ fn base(dir: &Path) {
     write(
         dir,
         "graph/users/page-0002.json",
-        &format!(r##"[{{"id":"{BOB}","userPrincipalName":"bob@contoso.com","displayName":"Bob","assignedLicenses":[],"assignedPlans":null}}]"##),
+        &format!(
+            r##"[{{"id":"{BOB}","userPrincipalName":"bob@contoso.com","displayName":"Bob","assignedLicenses":[],"assignedPlans":null}}]"##
+        ),
     );
     write(
         dir,
@@ -55,12 +59,16 @@ fn base(dir: &Path) {
     write(
         dir,
         &format!("graph/groupMembers/{SALES}.json"),
-        &format!(r##"{{"value":[{{"@odata.type":"#microsoft.graph.user","id":"{ALICE}"}},{{"@odata.type":"#microsoft.graph.group","id":"{EMEA}"}}],"@odata.nextLink":"x"}}"##),
+        &format!(
+            r##"{{"value":[{{"@odata.type":"#microsoft.graph.user","id":"{ALICE}"}},{{"@odata.type":"#microsoft.graph.group","id":"{EMEA}"}}],"@odata.nextLink":"x"}}"##
+        ),
     );
     write(
         dir,
         &format!("graph/groupMembers/{SALES}.2.json"),
-        &format!(r##"{{"value":[{{"@odata.type":"#microsoft.graph.user","id":"{BOB}"}},{{"@odata.type":"#microsoft.graph.user","id":"a0000000-0000-4000-8000-0000000000ff"}},{{"@odata.type":"#microsoft.graph.servicePrincipal","id":"c0000000-0000-4000-8000-000000000001"}}]}}"##),
+        &format!(
+            r##"{{"value":[{{"@odata.type":"#microsoft.graph.user","id":"{BOB}"}},{{"@odata.type":"#microsoft.graph.user","id":"a0000000-0000-4000-8000-0000000000ff"}},{{"@odata.type":"#microsoft.graph.servicePrincipal","id":"c0000000-0000-4000-8000-000000000001"}}]}}"##
+        ),
     );
     write(
         dir,
@@ -111,7 +119,10 @@ fn reads_and_joins_the_directory() {
     let tenant = read_snapshot(dir.path()).unwrap();
     let d = &tenant.directory;
 
-    assert_eq!(d.organization.as_ref().unwrap().display_name.as_ref(), "Contoso Ltd");
+    assert_eq!(
+        d.organization.as_ref().unwrap().display_name.as_ref(),
+        "Contoso Ltd"
+    );
     assert_eq!(d.users.len(), 2, "two pages in users/");
     let alice = d.user(guid(ALICE)).unwrap();
     let user = &d.users[alice.ix()];
@@ -126,7 +137,11 @@ fn reads_and_joins_the_directory() {
     assert_eq!(sales.unresolved_members, 1);
     let emea = &d.groups[d.group(guid(EMEA)).unwrap().ix()];
     assert!(emea.unified);
-    assert_eq!(emea.member_groups, [d.group(guid(SALES)).unwrap()], "the cycle is kept as data");
+    assert_eq!(
+        emea.member_groups,
+        [d.group(guid(SALES)).unwrap()],
+        "the cycle is kept as data"
+    );
     let phones = &d.groups[d.group(guid(PHONES)).unwrap().ix()];
     assert!(phones.dynamic);
     assert_eq!(phones.member_devices.len(), 1);
@@ -135,7 +150,10 @@ fn reads_and_joins_the_directory() {
     assert_eq!(entra.mdm, MdmAuthority::Office365);
     let phone = &d.managed_devices[0];
     assert_eq!(phone.platform, DevicePlatform::Ios);
-    assert_eq!(phone.management_agent, ManagementAgent::Microsoft365ManagedMdm);
+    assert_eq!(
+        phone.management_agent,
+        ManagementAgent::Microsoft365ManagedMdm
+    );
     assert!(phone.is_bms_managed());
     assert_eq!(phone.user, Some(alice));
     assert!(phone.entra_device.is_some());
@@ -147,15 +165,29 @@ fn reads_and_joins_the_directory() {
     assert_eq!(policy.odata_type.as_ref(), "iosCompliancePolicy");
     assert_eq!(
         policy.assignments,
-        [AssignmentTarget::Group(guid(SALES)), AssignmentTarget::ExclusionGroup(guid(EMEA)), AssignmentTarget::AllLicensedUsers]
+        [
+            AssignmentTarget::Group(guid(SALES)),
+            AssignmentTarget::ExclusionGroup(guid(EMEA)),
+            AssignmentTarget::AllLicensedUsers
+        ]
     );
     assert_eq!(policy.properties["passcodeMinimumLength"], 6);
     assert!(!policy.properties.contains_key("assignments"));
     let ca = &tenant.intune.conditional_access[0];
     assert!(ca.requires_compliant_device);
-    assert_eq!(ca.include_groups, [guid(SALES)], "keywords like All are not groups");
+    assert_eq!(
+        ca.include_groups,
+        [guid(SALES)],
+        "keywords like All are not groups"
+    );
 
-    for part in [Part::Organization, Part::Users, Part::GroupMembers, Part::ManagedDevices, Part::ConditionalAccessPolicies] {
+    for part in [
+        Part::Organization,
+        Part::Users,
+        Part::GroupMembers,
+        Part::ManagedDevices,
+        Part::ConditionalAccessPolicies,
+    ] {
         assert!(tenant.parts.contains(part), "{part:?}");
     }
     assert!(!tenant.parts.contains(Part::DeviceConfigurations));
@@ -175,10 +207,16 @@ fn graph_errors_name_file_and_path() {
         "graph/users/page-0002.json: [0].assignedLicenses[0].skuId: invalid type: integer `42`, expected a GUID string"
     );
     assert_eq!(
-        error_after("graph/users/page-0002.json", &format!(r##"[{{"id":"{ALICE}"}}]"##)),
+        error_after(
+            "graph/users/page-0002.json",
+            &format!(r##"[{{"id":"{ALICE}"}}]"##)
+        ),
         format!("graph/users/page-0002.json: [0]: user {ALICE} is listed twice")
     );
-    let err = error_after("graph/groups.json", r##"{"value":[{"id":"b0000000-0000-4000-8000-000000000001","displayName":"##);
+    let err = error_after(
+        "graph/groups.json",
+        r##"{"value":[{"id":"b0000000-0000-4000-8000-000000000001","displayName":"##,
+    );
     assert!(err.starts_with("graph/groups.json: line 1 column"), "{err}");
     assert!(err.ends_with("(the file is truncated)"), "{err}");
     assert_eq!(
@@ -186,7 +224,10 @@ fn graph_errors_name_file_and_path() {
         "graph/groupMembers/sales.json: expected a file name <groupId>.json or <groupId>.<page>.json (e.g. 5bff73eb-0ba7-461b-b7c9-9b4c173cc266.2.json)"
     );
     assert_eq!(
-        error_after("graph/managedDevices.json", r##"{"value":[{"id":"f0000000-0000-4000-8000-000000000001","userId":"not-a-guid"}]}"##),
+        error_after(
+            "graph/managedDevices.json",
+            r##"{"value":[{"id":"f0000000-0000-4000-8000-000000000001","userId":"not-a-guid"}]}"##
+        ),
         r##"graph/managedDevices.json: value[0].userId: expected a GUID, got "not-a-guid""##
     );
     assert_eq!(
@@ -196,7 +237,10 @@ fn graph_errors_name_file_and_path() {
     let dir = tempfile::tempdir().unwrap();
     base(dir.path());
     write(dir.path(), "graph/users.json", "[]");
-    assert!(read_snapshot(dir.path()).unwrap_err().to_string().contains("both users.json and the folder users/ exist"));
+    assert!(read_snapshot(dir.path())
+        .unwrap_err()
+        .to_string()
+        .contains("both users.json and the folder users/ exist"));
 }
 
 #[test]
