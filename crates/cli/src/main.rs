@@ -11,7 +11,7 @@
 mod output;
 
 use anyhow::{Context, Result};
-use bms2intune_analysis::{AssessConfig, Assessment};
+use bms2intune_analysis::{AssessConfig, Assessment, BmsTargets, Membership};
 use bms2intune_mapping::MappingOptions;
 use bms2intune_plan::StageResults;
 use bms2intune_snapshot::{read_snapshot, InputError};
@@ -258,12 +258,16 @@ fn plan(args: PlanArgs) -> Result<()> {
     let mapping = bms2intune_mapping::map_export(&tenant.bms, &mapping_options);
     let assessment = bms2intune_analysis::assess(&tenant, &config);
     let gate_result = gate(&args.assessment, &assessment);
+    let membership = Membership::new(&tenant.directory);
+    let targets = BmsTargets::new(&tenant, &membership);
+    let simulation = bms2intune_simulation::simulate(&tenant, &membership, &targets, &mapping);
     let plan = bms2intune_plan::build_plan(
         &tenant,
         StageResults {
             mapping_options,
             mapping,
             assessment,
+            simulation: &simulation,
         },
         VERSION,
     );
@@ -287,7 +291,9 @@ fn plan(args: PlanArgs) -> Result<()> {
         bms2intune_report::FINDINGS_CSV_FILE,
         bms2intune_report::render_findings_csv(&plan_json)?.as_bytes(),
     )?;
+    write_impact_csv(&staged, &tenant, &simulation)?;
     let out = staged.commit().context("writing the plan")?;
+    print_impact_summary(&plan);
     let r = &plan.readiness.summary;
     let objects = plan
         .recommendations
@@ -306,4 +312,67 @@ fn plan(args: PlanArgs) -> Result<()> {
         out.display()
     );
     gate_result
+}
+
+/// `impact.csv`: one row per user × platform × setting that changes (see the README).
+fn write_impact_csv(
+    staged: &output::StagedOutput,
+    tenant: &bms2intune_model::Tenant,
+    simulation: &bms2intune_simulation::Simulation,
+) -> Result<()> {
+    let header = [
+        "user_principal_name",
+        "user_id",
+        "platform",
+        "setting",
+        "outcome",
+        "before",
+        "after",
+        "applied_by",
+        "rule",
+    ];
+    let show = |v: &Option<serde_json::Value>| match v {
+        None => String::new(),
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    };
+    let users = &tenant.directory.users;
+    let rows = simulation.changed_rows(tenant).map(|row| {
+        let user = &users[row.user.ix()];
+        vec![
+            user.user_principal_name.to_string(),
+            user.id.to_string(),
+            row.platform.as_str().to_string(),
+            row.outcome.setting.clone(),
+            row.outcome.outcome.as_str().to_string(),
+            show(&row.outcome.before),
+            show(&row.outcome.after),
+            row.winner
+                .map(|o| o.display_name.clone())
+                .unwrap_or_default(),
+            row.outcome
+                .rule
+                .map(|r| r.explain().to_string())
+                .unwrap_or_default(),
+        ]
+    });
+    let file = staged.create(bms2intune_report::IMPACT_CSV_FILE)?;
+    bms2intune_report::write_csv_table(file, &header, rows).context("writing impact.csv")?;
+    Ok(())
+}
+
+/// A few lines on standard error: what changes for people, and the conflicts found.
+fn print_impact_summary(plan: &bms2intune_plan::PlanDocument) {
+    let i = &plan.impact;
+    let c = &i.by_outcome;
+    eprintln!(
+        "Impact: {} user(s) on {} user-platform(s): {} setting(s) unchanged, {} stricter, {} looser, {} in conflict, {} lost, {} new.",
+        i.users, i.user_platforms, c.unchanged, c.stricter, c.looser, c.conflict, c.lost, c.new
+    );
+    if !plan.conflicts.is_empty() {
+        eprintln!(
+            "Conflicts with Intune objects: {} (see report.html and plan.json \"conflicts\").",
+            plan.conflicts.len()
+        );
+    }
 }

@@ -75,6 +75,24 @@ impl StagedOutput {
         std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))
     }
 
+    /// Creates `relative` for streaming writes (large CSV files).
+    pub fn create(&self, relative: &str) -> Result<std::io::BufWriter<std::fs::File>> {
+        if relative
+            .split('/')
+            .any(|part| part.is_empty() || part == ".." || part == ".")
+        {
+            bail!("refusing to write outside the output folder: {relative:?}");
+        }
+        let path = self.staging.join(relative);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+        let file = std::fs::File::create(&path)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        Ok(std::io::BufWriter::new(file))
+    }
+
     /// Writes pretty JSON with a trailing newline.
     pub fn write_json<T: serde::Serialize>(&self, relative: &str, value: &T) -> Result<()> {
         let mut bytes = serde_json::to_vec_pretty(value).context("cannot serialize output")?;

@@ -1,7 +1,7 @@
 //! The migration plan: the one document every output is rendered from.
 //!
-//! [`build_plan`] is a pure function from the read tenant (and, as later stages land, the
-//! mapping, findings, impact and waves) to a [`PlanDocument`], which serializes to `plan.json`.
+//! [`build_plan`] is a pure function from the read tenant and the stages' results (mapping,
+//! findings, simulation) to a [`PlanDocument`], which serializes to `plan.json`.
 //! It carries no timestamps or random IDs, so the same snapshot gives byte-identical output.
 
 use bms2intune_analysis::{Assessment, Finding, OsFloors, Summary};
@@ -9,6 +9,7 @@ use bms2intune_mapping::{
     ClassicCaStatement, Mapping, MappingOptions, Recommendation, SkippedPolicy,
 };
 use bms2intune_model::Tenant;
+use bms2intune_simulation::{Conflict, Impact, Simulation};
 use bms2intune_snapshot::summary::{summarize, SnapshotSummary};
 use serde::Serialize;
 
@@ -40,6 +41,10 @@ pub struct PlanDocument {
     pub classic_conditional_access: ClassicCaStatement,
     /// BMS policies that are not migrated, and why.
     pub skipped_policies: Vec<SkippedPolicy>,
+    /// Before (BMS) versus after (Intune), per outcome, platform and setting.
+    pub impact: Impact,
+    /// Pairs of Intune objects that disagree on a setting for the same users.
+    pub conflicts: Vec<Conflict>,
 }
 
 /// The verdict of the assessment and what it was measured against.
@@ -54,10 +59,11 @@ pub struct Readiness {
 }
 
 /// The results of the pure stages, in the order the pipeline computes them.
-pub struct StageResults {
+pub struct StageResults<'s> {
     pub mapping_options: MappingOptions,
     pub mapping: Mapping,
     pub assessment: Assessment,
+    pub simulation: &'s Simulation,
 }
 
 /// Builds the plan for a tenant from the stages' results.
@@ -70,6 +76,7 @@ pub fn build_plan(
         mapping_options,
         mapping,
         assessment,
+        simulation,
     } = results;
     let verdict = if assessment.summary.blockers > 0 {
         "blocked"
@@ -96,5 +103,7 @@ pub fn build_plan(
         recommendations: mapping.recommendations,
         classic_conditional_access: mapping.classic_conditional_access,
         skipped_policies: mapping.skipped_policies,
+        impact: simulation.impact.clone(),
+        conflicts: simulation.conflicts.clone(),
     }
 }

@@ -80,6 +80,24 @@ pub fn render(plan: &Value) -> Result<String, ReportError> {
     Ok(String::from_utf8(bytes).expect("the CSV writer was given only UTF-8 strings"))
 }
 
+/// Writes a CSV table (header, then rows) to `out` with the same quoting and formula defence as
+/// `findings.csv`; rows are streamed, so a million-row table needs no buffer.
+pub fn write_table<W: std::io::Write>(
+    out: W,
+    header: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+) -> Result<(), ReportError> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(out);
+    w.write_record(header)?;
+    for row in rows {
+        w.write_record(row.iter().map(|c| defuse(c)))?;
+    }
+    w.flush().map_err(csv::Error::from)?;
+    Ok(())
+}
+
 /// `'` before a cell a spreadsheet would read as a formula.
 fn defuse(cell: &str) -> String {
     if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {

@@ -21,6 +21,7 @@ mod messages;
 mod values;
 mod view;
 
+pub use csv_out::write_table as write_csv_table;
 pub use engine::markdown_escape;
 
 /// Why a report could not be rendered.
@@ -47,6 +48,8 @@ pub const HTML_FILE: &str = "report.html";
 pub const MARKDOWN_FILE: &str = "report.md";
 /// See [`HTML_FILE`].
 pub const FINDINGS_CSV_FILE: &str = "findings.csv";
+/// One row per user × platform × setting that changes (written by the CLI from the simulation).
+pub const IMPACT_CSV_FILE: &str = "impact.csv";
 
 /// `report.html`: one self-contained page (inline CSS and SVG, no script, nothing loaded from
 /// anywhere, printable). Every tenant-provided string is HTML-escaped.

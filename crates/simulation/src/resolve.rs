@@ -77,80 +77,76 @@ pub struct Resolution<'a> {
 
 /// Resolves one setting. `contributions` must not be empty.
 pub fn resolve<'a>(property: &str, contributions: &[Contribution<'a>]) -> Resolution<'a> {
-    let compliance: Vec<&Contribution<'a>> = contributions
+    let has_compliance = contributions
         .iter()
-        .filter(|c| c.kind == ObjectKind::Compliance)
-        .collect();
-    let configuration: Vec<&Contribution<'a>> = contributions
-        .iter()
-        .filter(|c| c.kind == ObjectKind::Configuration)
-        .collect();
+        .any(|c| c.kind == ObjectKind::Compliance);
     let mut disagreements = Vec::new();
-
-    if !compliance.is_empty() {
-        let mut best = compliance[0];
-        let mut rule = Rule::SingleValue;
-        let mut unordered = false;
-        for c in &compliance[1..] {
-            match compare(property, c.value, best.value) {
-                Some(Ordering::Equal) => {}
-                Some(order) => {
-                    disagreements.push((best.object, c.object, Rule::MostRestrictiveCompliance));
-                    rule = Rule::MostRestrictiveCompliance;
-                    if order == Ordering::Greater {
-                        best = c;
+    let mut unordered = false;
+    // Every pair that disagrees, with the rule that settles it.
+    for (i, a) in contributions.iter().enumerate() {
+        for b in &contributions[i + 1..] {
+            if a.value == b.value {
+                continue;
+            }
+            let rule = match (a.kind, b.kind) {
+                (ObjectKind::Compliance, ObjectKind::Compliance) => {
+                    if compare(property, a.value, b.value).is_none() {
+                        unordered = true;
+                        Rule::UnorderedComplianceConflict
+                    } else {
+                        Rule::MostRestrictiveCompliance
                     }
                 }
-                None => {
-                    disagreements.push((best.object, c.object, Rule::UnorderedComplianceConflict));
-                    unordered = true;
+                (ObjectKind::Configuration, ObjectKind::Configuration) if !has_compliance => {
+                    Rule::ConfigurationConflict
                 }
-            }
-        }
-        for c in &configuration {
-            if c.value != best.value {
-                disagreements.push((best.object, c.object, Rule::ComplianceBeatsConfiguration));
-                if rule == Rule::SingleValue {
-                    rule = Rule::ComplianceBeatsConfiguration;
-                }
-            }
-        }
-        if unordered {
-            return Resolution {
-                value: None,
-                winner: None,
-                rule: Rule::UnorderedComplianceConflict,
-                disagreements,
+                _ => Rule::ComplianceBeatsConfiguration,
             };
+            disagreements.push((a.object, b.object, rule));
         }
+    }
+    let strongest = |kind: ObjectKind| {
+        contributions.iter().filter(|c| c.kind == kind).fold(
+            None::<&Contribution<'a>>,
+            |best, c| match best {
+                Some(b) if compare(property, c.value, b.value) != Some(Ordering::Greater) => {
+                    Some(b)
+                }
+                _ => Some(c),
+            },
+        )
+    };
+    let rule_of = |disagreements: &[(u32, u32, Rule)]| {
+        [
+            Rule::UnorderedComplianceConflict,
+            Rule::ConfigurationConflict,
+            Rule::MostRestrictiveCompliance,
+            Rule::ComplianceBeatsConfiguration,
+        ]
+        .into_iter()
+        .find(|r| disagreements.iter().any(|d| d.2 == *r))
+        .unwrap_or(Rule::SingleValue)
+    };
+    let rule = rule_of(&disagreements);
+    if unordered || rule == Rule::ConfigurationConflict {
         return Resolution {
-            value: Some(best.value),
-            winner: Some(best.object),
+            value: None,
+            winner: None,
             rule,
             disagreements,
         };
     }
-
-    let first = configuration[0];
-    for c in &configuration[1..] {
-        if c.value != first.value {
-            disagreements.push((first.object, c.object, Rule::ConfigurationConflict));
-        }
-    }
-    if disagreements.is_empty() {
-        Resolution {
-            value: Some(first.value),
-            winner: Some(first.object),
-            rule: Rule::SingleValue,
-            disagreements,
-        }
+    let kind = if has_compliance {
+        ObjectKind::Compliance
     } else {
-        Resolution {
-            value: None,
-            winner: None,
-            rule: Rule::ConfigurationConflict,
-            disagreements,
-        }
+        ObjectKind::Configuration
+    };
+    let winner = strongest(kind);
+    Resolution {
+        value: winner.map(|w| w.value),
+        winner: winner.map(|w| w.object),
+        rule,
+        disagreements,
     }
 }
 

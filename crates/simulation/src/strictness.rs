@@ -146,8 +146,16 @@ pub fn is_unconfigured(property: &str, value: &Value) -> bool {
         Value::String(s) => {
             matches!(
                 s.as_str(),
-                "" | "deviceDefault" | "notConfigured" | "userDefined" | "browserDefault"
+                "" | "deviceDefault"
+                    | "notConfigured"
+                    | "userDefined"
+                    | "browserDefault"
+                    | "unavailable"
+                    | "notSet"
             ) || (property == "mediaContentRatingApps" && s == "allAllowed")
+                // "none" is the default of list types and the like, but the strictest
+                // diagnostic data level.
+                || (s == "none" && property != "diagnosticsDataSubmissionMode")
         }
         Value::Array(items) => items.is_empty(),
         Value::Object(map) => map.is_empty(),
@@ -262,5 +270,14 @@ mod tests {
         ));
         assert!(!is_unconfigured("passcodeMinimumLength", &json!(6)));
         assert!(!is_unconfigured("cameraBlocked", &json!(true)));
+        assert!(is_unconfigured("appsVisibilityListType", &json!("none")));
+        assert!(!is_unconfigured(
+            "diagnosticsDataSubmissionMode",
+            &json!("none")
+        ));
+        assert!(is_unconfigured(
+            "deviceThreatProtectionRequiredSecurityLevel",
+            &json!("unavailable")
+        ));
     }
 }

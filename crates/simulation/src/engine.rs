@@ -1,0 +1,756 @@
+//! The simulation proper: who gets which objects, what each setting was under BMS and what
+//! Intune will make of it, per user, device platform and setting.
+//!
+//! Users are grouped by *signature* — their effective BMS policy, a device platform, and the
+//! exact set of Intune objects that reach them on it — and each signature is resolved once.
+//! A million users with a few dozen distinct signatures cost a few dozen resolutions plus one
+//! pass over the users.
+
+use crate::objects::{catalog, Origin, SimObject};
+use crate::resolve::{resolve, Contribution, ObjectKind, Rule};
+use crate::strictness::{compare, strictness};
+use bms2intune_analysis::devices::windows_kind;
+use bms2intune_analysis::{BmsTargets, Membership};
+use bms2intune_mapping::{Collection, Fidelity, Mapping, TargetPlatform};
+use bms2intune_model::{
+    DevicePlatform, ManagedDevice, ManagementAgent, Part, SettingValue, Tenant, UserIx,
+};
+use serde::Serialize;
+use serde_json::Value;
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, HashMap};
+
+/// Prefix of the setting keys of BMS settings that have no Intune property.
+pub const BMS_KEY_PREFIX: &str = "bms:";
+
+/// What happens to one setting of one user's devices of one platform.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Outcome {
+    /// Intune enforces what BMS enforced.
+    Unchanged,
+    /// Intune enforces a stricter value.
+    Stricter,
+    /// Intune enforces a looser value.
+    Looser,
+    /// Intune objects disagree and Intune applies none of their values.
+    Conflict,
+    /// BMS enforced it and nothing in Intune replaces it.
+    Lost,
+    /// Not managed under BMS; Intune will enforce it.
+    New,
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 6] = [
+        Outcome::Unchanged,
+        Outcome::Stricter,
+        Outcome::Looser,
+        Outcome::Conflict,
+        Outcome::Lost,
+        Outcome::New,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Unchanged => "unchanged",
+            Outcome::Stricter => "stricter",
+            Outcome::Looser => "looser",
+            Outcome::Conflict => "conflict",
+            Outcome::Lost => "lost",
+            Outcome::New => "new",
+        }
+    }
+}
+
+/// Counts per outcome.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Counts {
+    pub unchanged: u64,
+    pub stricter: u64,
+    pub looser: u64,
+    pub conflict: u64,
+    pub lost: u64,
+    pub new: u64,
+}
+
+impl Counts {
+    fn add(&mut self, outcome: Outcome, n: u64) {
+        let slot = match outcome {
+            Outcome::Unchanged => &mut self.unchanged,
+            Outcome::Stricter => &mut self.stricter,
+            Outcome::Looser => &mut self.looser,
+            Outcome::Conflict => &mut self.conflict,
+            Outcome::Lost => &mut self.lost,
+            Outcome::New => &mut self.new,
+        };
+        *slot += n;
+    }
+
+    /// Everything but `unchanged`.
+    pub fn changed(&self) -> u64 {
+        self.stricter + self.looser + self.conflict + self.lost + self.new
+    }
+}
+
+/// The result for one setting of one signature.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SettingOutcome {
+    pub setting: String,
+    pub outcome: Outcome,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+    /// The object whose value applies, by index into [`Simulation::objects`].
+    pub winner: Option<u32>,
+    pub rule: Option<Rule>,
+}
+
+/// Users who share a BMS policy, a platform and the set of Intune objects on it.
+#[derive(Debug, Clone)]
+pub struct Signature {
+    /// Index into `tenant.bms.policies` of the BMS policy that applies today.
+    pub bms_policy: Option<usize>,
+    pub platform: TargetPlatform,
+    /// Indexes into [`Simulation::objects`], ascending.
+    pub objects: Vec<u32>,
+    pub users: u64,
+    pub outcomes: Vec<SettingOutcome>,
+}
+
+/// An Intune object named in the output.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ObjectRef {
+    pub display_name: String,
+    pub odata_type: String,
+    pub kind: ObjectKind,
+    #[serde(flatten)]
+    pub origin: Origin,
+}
+
+impl PartialOrd for Origin {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Origin {
+    fn cmp(&self, other: &Self) -> Ordering {
+        let key = |o: &Origin| match o {
+            Origin::Generated { file, .. } => (0, file.clone()),
+            Origin::Existing { id } => (1, id.clone()),
+        };
+        key(self).cmp(&key(other))
+    }
+}
+
+/// Two objects that give one setting different values for the same users.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Conflict {
+    pub platform: TargetPlatform,
+    pub setting: String,
+    pub objects: [ObjectRef; 2],
+    pub values: [Value; 2],
+    /// How Intune resolves it.
+    pub resolution: &'static str,
+    pub rule: Rule,
+    /// The value that applies, if any.
+    pub applied_value: Option<Value>,
+    pub affected_users: u64,
+    /// Up to ten affected users, by user principal name.
+    pub sample_users: Vec<String>,
+    pub suggested_fix: String,
+}
+
+/// Per platform totals.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlatformImpact {
+    pub platform: TargetPlatform,
+    pub users: u64,
+    #[serde(flatten)]
+    pub counts: Counts,
+}
+
+/// Per setting totals.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingImpact {
+    pub platform: TargetPlatform,
+    pub setting: String,
+    /// True when the stricter/looser order of this setting is our assumption.
+    pub order_assumed: bool,
+    #[serde(flatten)]
+    pub counts: Counts,
+}
+
+/// A user with many changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AffectedUser {
+    pub id: String,
+    pub user_principal_name: String,
+    pub display_name: String,
+    pub changes: u64,
+    pub lost: u64,
+    pub conflicts: u64,
+}
+
+/// The `impact` block of `plan.json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Impact {
+    /// Users the move concerns: those a BMS policy reaches.
+    pub users: u64,
+    /// User × platform pairs simulated.
+    pub user_platforms: u64,
+    /// Distinct signatures resolved.
+    pub signatures: u64,
+    pub by_outcome: Counts,
+    pub by_platform: Vec<PlatformImpact>,
+    pub by_setting: Vec<SettingImpact>,
+    pub most_affected_users: Vec<AffectedUser>,
+    pub assumptions: Vec<String>,
+}
+
+/// The whole simulation.
+#[derive(Debug, Clone)]
+pub struct Simulation {
+    pub objects: Vec<SimObject>,
+    pub signatures: Vec<Signature>,
+    /// `(user, signature)` pairs, sorted by user index.
+    pub memberships: Vec<(UserIx, u32)>,
+    /// Changed settings per user (index = `UserIx`), for wave planning.
+    pub user_changes: Vec<u32>,
+    pub impact: Impact,
+    pub conflicts: Vec<Conflict>,
+}
+
+/// The simulation platform of a managed device; `None` when no migrated policy can reach it
+/// (macOS, Windows 8.1/RT/Phone, …).
+pub fn device_platform(device: &ManagedDevice) -> Option<TargetPlatform> {
+    match device.platform {
+        DevicePlatform::Ios | DevicePlatform::IpadOs => Some(TargetPlatform::Ios),
+        DevicePlatform::Android => {
+            let enterprise = device.management_agent
+                == ManagementAgent::GoogleCloudDevicePolicyController
+                || device
+                    .enrollment_type
+                    .as_deref()
+                    .is_some_and(|t| t.to_ascii_lowercase().starts_with("androidenterprise"));
+            Some(if enterprise {
+                TargetPlatform::AndroidWorkProfile
+            } else {
+                TargetPlatform::AndroidDeviceAdmin
+            })
+        }
+        DevicePlatform::Windows => {
+            (!windows_kind(device).is_not_migrated()).then_some(TargetPlatform::Windows)
+        }
+        _ => None,
+    }
+}
+
+fn platform_rank(p: TargetPlatform) -> usize {
+    TargetPlatform::DEVICE
+        .iter()
+        .position(|x| *x == p)
+        .unwrap_or(usize::MAX)
+}
+
+fn setting_value_json(value: &SettingValue) -> Value {
+    serde_json::to_value(value).unwrap_or(Value::Null)
+}
+
+/// What BMS policy `policy` enforces on `platform`, keyed like the Intune side: the values of
+/// its generated objects (compliance over configuration), the original BMS number where the
+/// mapping rounded it, and `bms:<Property>` for settings Intune cannot take.
+fn before_values(
+    tenant: &Tenant,
+    mapping: &Mapping,
+    objects: &[SimObject],
+    policy: usize,
+    platform: TargetPlatform,
+) -> BTreeMap<String, Value> {
+    let bms_policy = &tenant.bms.policies[policy];
+    let mine = |source: &str| source == bms_policy.name;
+    let mut contributions: BTreeMap<&str, Vec<Contribution>> = BTreeMap::new();
+    for (i, o) in objects.iter().enumerate() {
+        if let Origin::Generated { source_policy, .. } = &o.origin {
+            if mine(source_policy) && o.platform == platform {
+                for (k, v) in &o.settings {
+                    contributions.entry(k).or_default().push(Contribution {
+                        object: i as u32,
+                        kind: o.kind,
+                        value: v,
+                    });
+                }
+            }
+        }
+    }
+    let mut before: BTreeMap<String, Value> = contributions
+        .iter()
+        .filter_map(|(k, c)| resolve(k, c).value.map(|v| (k.to_string(), v.clone())))
+        .collect();
+    for r in mapping
+        .recommendations
+        .iter()
+        .filter(|r| mine(&r.source_policy) && r.source_kind == bms_policy.kind)
+    {
+        if matches!(r.collection, Some(Collection::ConditionalAccessPolicies)) {
+            continue;
+        }
+        for s in r.settings.iter().filter(|s| s.platform == platform) {
+            match (&s.target_property, s.fidelity) {
+                (Some(property), Fidelity::Approximated) => {
+                    let raw = match &s.bms_value {
+                        SettingValue::Int(n) => Some(Value::from(*n)),
+                        SettingValue::Minutes(m) => Some(Value::from(*m)),
+                        _ => None,
+                    };
+                    if let (Some(raw), Some(true)) =
+                        (raw, s.target_value.as_ref().map(Value::is_number))
+                    {
+                        if before.contains_key(property) {
+                            before.insert(property.clone(), raw);
+                        }
+                    }
+                }
+                (None, Fidelity::NotMigrated | Fidelity::Manual) => {
+                    before.insert(
+                        format!("{BMS_KEY_PREFIX}{}", s.bms_property),
+                        setting_value_json(&s.bms_value),
+                    );
+                }
+                _ => {}
+            }
+        }
+    }
+    before
+}
+
+fn outcome_of(
+    setting: &str,
+    before: Option<&Value>,
+    after: Option<&Value>,
+    conflicted: bool,
+) -> Outcome {
+    if conflicted {
+        return Outcome::Conflict;
+    }
+    match (before, after) {
+        (Some(_), None) => Outcome::Lost,
+        (None, Some(_)) => Outcome::New,
+        (None, None) => Outcome::Unchanged,
+        (Some(b), Some(a)) => match compare(setting, a, b) {
+            Some(Ordering::Equal) => Outcome::Unchanged,
+            Some(Ordering::Greater) => Outcome::Stricter,
+            Some(Ordering::Less) => Outcome::Looser,
+            // Different values with no known order: counted as looser so someone reviews it.
+            None => Outcome::Looser,
+        },
+    }
+}
+
+#[derive(Default)]
+struct ConflictAcc {
+    rule: Option<Rule>,
+    values: Option<[Value; 2]>,
+    applied: Option<Value>,
+    users: u64,
+    signatures: Vec<u32>,
+}
+
+fn suggested_fix(
+    rule: Rule,
+    a: &SimObject,
+    b: &SimObject,
+    setting: &str,
+    applied: Option<&Value>,
+) -> String {
+    let generated_vs_existing = a.is_generated() != b.is_generated();
+    let (mine, theirs) = if a.is_generated() { (a, b) } else { (b, a) };
+    match rule {
+        Rule::ConfigurationConflict if generated_vs_existing => format!(
+            "Neither value applies until this is fixed: set {setting} in \"{}\" to the same value as \"{}\", or exclude the migration's target groups from \"{}\" (or remove the setting from one of them).",
+            theirs.display_name, mine.display_name, theirs.display_name
+        ),
+        Rule::ConfigurationConflict => format!(
+            "Both objects come from BMS policies whose users overlap: keep --preserve-priority on, or make the BMS target groups disjoint, so {setting} comes from one policy only."
+        ),
+        Rule::MostRestrictiveCompliance | Rule::UnorderedComplianceConflict => format!(
+            "Intune applies {} for {setting}. If the other value is the one you want, align \"{}\" with it; otherwise no action is needed.",
+            applied.map_or_else(|| "no value".to_string(), |v| v.to_string()),
+            if generated_vs_existing { &theirs.display_name } else { &b.display_name }
+        ),
+        Rule::ComplianceBeatsConfiguration => format!(
+            "The compliance policy's value ({}) applies; remove {setting} from the configuration profile or align it, so the two do not disagree.",
+            applied.map_or_else(|| "none".to_string(), |v| v.to_string())
+        ),
+        Rule::SingleValue => String::new(),
+    }
+}
+
+/// Runs the simulation.
+pub fn simulate(
+    tenant: &Tenant,
+    membership: &Membership,
+    targets: &BmsTargets,
+    mapping: &Mapping,
+) -> Simulation {
+    let dir = &tenant.directory;
+    let objects = catalog(tenant, membership, mapping);
+    let devices_known = tenant.parts.contains(Part::ManagedDevices);
+    let mut assumptions = vec![
+        "Before = what the user's effective BMS policy (the first by priority) enforces; after = what every Intune object assigned to the user or device enforces, resolved with Intune's rules: compliance vs compliance, the most restrictive value wins; compliance beats configuration; two configuration profiles that disagree are a conflict and neither applies.".to_string(),
+        "Every user a BMS policy reaches moves to Intune; Windows 8.1/RT/Phone, macOS and other devices no migrated policy reaches are left out here (see the windows-not-migrated finding).".to_string(),
+        "Microsoft does not define \"most restrictive\" per setting: numbers order by meaning (longer minimum length, shorter lock time and expiry are stricter), password types from simple to complex, and for other settings `true` (block/require) is taken as stricter — settings whose order is our assumption are marked orderAssumed.".to_string(),
+        "Existing Intune properties that hold Graph's defaults (false, null, deviceDefault, notConfigured) count as not configured.".to_string(),
+    ];
+    if !devices_known {
+        assumptions.push(
+            "graph/managedDevices is missing: each user is simulated on every platform their BMS policy has Intune objects for.".to_string(),
+        );
+    }
+
+    // Each user's devices per platform.
+    let mut user_devices: HashMap<(u32, TargetPlatform), Vec<usize>> = HashMap::new();
+    for (i, device) in dir.managed_devices.iter().enumerate() {
+        if let (Some(user), Some(platform)) = (device.user, device_platform(device)) {
+            user_devices.entry((user.0, platform)).or_default().push(i);
+        }
+    }
+    let policy_platforms = |policy: usize| -> Vec<TargetPlatform> {
+        let name = &tenant.bms.policies[policy].name;
+        let mut platforms: Vec<TargetPlatform> = objects
+            .iter()
+            .filter(|o| matches!(&o.origin, Origin::Generated { source_policy, .. } if source_policy == name))
+            .map(|o| o.platform)
+            .collect();
+        platforms.sort_by_key(|p| platform_rank(*p));
+        platforms.dedup();
+        platforms
+    };
+
+    let mut signature_index: HashMap<(Option<usize>, TargetPlatform, Vec<u32>), u32> =
+        HashMap::new();
+    let mut signatures: Vec<Signature> = Vec::new();
+    let mut memberships: Vec<(UserIx, u32)> = Vec::new();
+    let mut population = 0u64;
+    for u in 0..dir.users.len() {
+        let user = UserIx(u as u32);
+        if !targets.is_in_scope(user) {
+            continue;
+        }
+        population += 1;
+        let user_policy = targets.effective_policy(user).map(|p| p.policy);
+        let platforms: Vec<TargetPlatform> = if devices_known {
+            TargetPlatform::DEVICE
+                .iter()
+                .copied()
+                .filter(|p| user_devices.contains_key(&(user.0, *p)))
+                .collect()
+        } else {
+            user_policy.map(policy_platforms).unwrap_or_default()
+        };
+        for platform in platforms {
+            let devices = user_devices
+                .get(&(user.0, platform))
+                .map_or(&[][..], Vec::as_slice);
+            let bms_policy = user_policy.or_else(|| {
+                devices.iter().find_map(|d| {
+                    targets
+                        .policies_of_device(bms2intune_model::ManagedDeviceIx(*d as u32))
+                        .next()
+                        .map(|p| p.policy)
+                })
+            });
+            let applying: Vec<u32> = objects
+                .iter()
+                .enumerate()
+                .filter(|(_, o)| {
+                    o.platform == platform
+                        && (o.users.contains(u) || devices.iter().any(|d| o.devices.contains(*d)))
+                })
+                .map(|(i, _)| i as u32)
+                .collect();
+            let key = (bms_policy, platform, applying);
+            let next = signatures.len() as u32;
+            let index = *signature_index.entry(key.clone()).or_insert_with(|| {
+                signatures.push(Signature {
+                    bms_policy: key.0,
+                    platform: key.1,
+                    objects: key.2,
+                    users: 0,
+                    outcomes: Vec::new(),
+                });
+                next
+            });
+            signatures[index as usize].users += 1;
+            memberships.push((user, index));
+        }
+    }
+
+    // Resolve each signature once.
+    let mut before_cache: HashMap<(usize, TargetPlatform), BTreeMap<String, Value>> =
+        HashMap::new();
+    let mut conflicts: BTreeMap<(TargetPlatform, String, u32, u32), ConflictAcc> = BTreeMap::new();
+    for (s, sig) in signatures.iter_mut().enumerate() {
+        let before = match sig.bms_policy {
+            Some(p) => before_cache
+                .entry((p, sig.platform))
+                .or_insert_with(|| before_values(tenant, mapping, &objects, p, sig.platform))
+                .clone(),
+            None => BTreeMap::new(),
+        };
+        let mut contributions: BTreeMap<&str, Vec<Contribution>> = BTreeMap::new();
+        for &o in &sig.objects {
+            let object = &objects[o as usize];
+            for (k, v) in &object.settings {
+                contributions.entry(k).or_default().push(Contribution {
+                    object: o,
+                    kind: object.kind,
+                    value: v,
+                });
+            }
+        }
+        let mut keys: Vec<&str> = before
+            .keys()
+            .map(String::as_str)
+            .chain(contributions.keys().copied())
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        for key in keys {
+            let resolution = contributions.get(key).map(|c| resolve(key, c));
+            let conflicted = resolution.as_ref().is_some_and(|r| {
+                matches!(
+                    r.rule,
+                    Rule::ConfigurationConflict | Rule::UnorderedComplianceConflict
+                )
+            });
+            let after = resolution.as_ref().and_then(|r| r.value);
+            let outcome = outcome_of(key, before.get(key), after, conflicted);
+            if let Some(r) = &resolution {
+                for &(a, b, rule) in &r.disagreements {
+                    if !objects[a as usize].is_generated() && !objects[b as usize].is_generated() {
+                        continue;
+                    }
+                    let (x, y) = if a <= b { (a, b) } else { (b, a) };
+                    let acc = conflicts
+                        .entry((sig.platform, key.to_string(), x, y))
+                        .or_default();
+                    acc.rule = Some(rule);
+                    let value_of = |o: u32| {
+                        objects[o as usize]
+                            .settings
+                            .iter()
+                            .find(|(k, _)| k == key)
+                            .map(|(_, v)| v.clone())
+                            .unwrap_or(Value::Null)
+                    };
+                    acc.values = Some([value_of(x), value_of(y)]);
+                    acc.applied = r.value.cloned();
+                    acc.users += sig.users;
+                    acc.signatures.push(s as u32);
+                }
+            }
+            sig.outcomes.push(SettingOutcome {
+                setting: key.to_string(),
+                outcome,
+                before: before.get(key).cloned(),
+                after: after.cloned(),
+                winner: resolution.as_ref().and_then(|r| r.winner),
+                rule: resolution.as_ref().map(|r| r.rule),
+            });
+        }
+    }
+
+    // Aggregate.
+    let mut by_outcome = Counts::default();
+    let mut by_platform: BTreeMap<usize, (u64, Counts)> = BTreeMap::new();
+    let mut by_setting: BTreeMap<(usize, String), Counts> = BTreeMap::new();
+    for sig in &signatures {
+        let platform = by_platform.entry(platform_rank(sig.platform)).or_default();
+        platform.0 += sig.users;
+        for o in &sig.outcomes {
+            by_outcome.add(o.outcome, sig.users);
+            platform.1.add(o.outcome, sig.users);
+            by_setting
+                .entry((platform_rank(sig.platform), o.setting.clone()))
+                .or_default()
+                .add(o.outcome, sig.users);
+        }
+    }
+    let mut user_changes = vec![0u32; dir.users.len()];
+    let mut user_lost = vec![0u32; dir.users.len()];
+    let mut user_conflicts = vec![0u32; dir.users.len()];
+    memberships.sort_unstable();
+    for &(user, s) in &memberships {
+        let sig = &signatures[s as usize];
+        for o in &sig.outcomes {
+            match o.outcome {
+                Outcome::Unchanged => {}
+                Outcome::Lost => user_lost[user.ix()] += 1,
+                Outcome::Conflict => user_conflicts[user.ix()] += 1,
+                _ => {}
+            }
+            if o.outcome != Outcome::Unchanged {
+                user_changes[user.ix()] += 1;
+            }
+        }
+    }
+    let mut ranked: Vec<usize> = (0..dir.users.len())
+        .filter(|&u| user_changes[u] > 0)
+        .collect();
+    ranked.sort_by(|&a, &b| {
+        user_changes[b].cmp(&user_changes[a]).then_with(|| {
+            dir.users[a]
+                .user_principal_name
+                .cmp(&dir.users[b].user_principal_name)
+        })
+    });
+    let most_affected_users = ranked
+        .into_iter()
+        .take(20)
+        .map(|u| AffectedUser {
+            id: dir.users[u].id.to_string(),
+            user_principal_name: dir.users[u].user_principal_name.to_string(),
+            display_name: dir.users[u].display_name.to_string(),
+            changes: user_changes[u] as u64,
+            lost: user_lost[u] as u64,
+            conflicts: user_conflicts[u] as u64,
+        })
+        .collect();
+
+    // Conflicts, with sample users.
+    let mut sig_users: HashMap<u32, Vec<UserIx>> = HashMap::new();
+    for &(user, s) in &memberships {
+        let list = sig_users.entry(s).or_default();
+        if list.len() < 10 {
+            list.push(user);
+        }
+    }
+    let mut conflict_list: Vec<Conflict> = conflicts
+        .into_iter()
+        .filter_map(|((platform, setting, a, b), acc)| {
+            let rule = acc.rule?;
+            let values = acc.values?;
+            let (oa, ob) = (&objects[a as usize], &objects[b as usize]);
+            let mut sample: Vec<String> = acc
+                .signatures
+                .iter()
+                .flat_map(|s| sig_users.get(s).into_iter().flatten())
+                .map(|u| dir.users[u.ix()].user_principal_name.to_string())
+                .collect();
+            sample.sort();
+            sample.dedup();
+            sample.truncate(10);
+            let to_ref = |o: &SimObject| ObjectRef {
+                display_name: o.display_name.clone(),
+                odata_type: o.odata_type.clone(),
+                kind: o.kind,
+                origin: o.origin.clone(),
+            };
+            Some(Conflict {
+                platform,
+                suggested_fix: suggested_fix(rule, oa, ob, &setting, acc.applied.as_ref()),
+                setting,
+                objects: [to_ref(oa), to_ref(ob)],
+                values,
+                resolution: rule.explain(),
+                rule,
+                applied_value: acc.applied,
+                affected_users: acc.users,
+                sample_users: sample,
+            })
+        })
+        .collect();
+    conflict_list.sort_by(|a, b| {
+        b.affected_users
+            .cmp(&a.affected_users)
+            .then_with(|| platform_rank(a.platform).cmp(&platform_rank(b.platform)))
+            .then_with(|| a.setting.cmp(&b.setting))
+            .then_with(|| a.objects.cmp(&b.objects))
+    });
+
+    let impact = Impact {
+        users: population,
+        user_platforms: memberships.len() as u64,
+        signatures: signatures.len() as u64,
+        by_outcome,
+        by_platform: by_platform
+            .into_iter()
+            .map(|(rank, (users, counts))| PlatformImpact {
+                platform: TargetPlatform::DEVICE[rank],
+                users,
+                counts,
+            })
+            .collect(),
+        by_setting: by_setting
+            .into_iter()
+            .map(|((rank, setting), counts)| SettingImpact {
+                platform: TargetPlatform::DEVICE[rank],
+                order_assumed: !setting.starts_with(BMS_KEY_PREFIX)
+                    && strictness(&setting).assumption,
+                setting,
+                counts,
+            })
+            .collect(),
+        most_affected_users,
+        assumptions,
+    };
+    Simulation {
+        objects,
+        signatures,
+        memberships,
+        user_changes,
+        impact,
+        conflicts: conflict_list,
+    }
+}
+
+/// One line of `impact.csv`: a user × platform × setting that changes.
+#[derive(Debug, Clone)]
+pub struct ImpactRow<'a> {
+    pub user: UserIx,
+    pub platform: TargetPlatform,
+    pub outcome: &'a SettingOutcome,
+    pub winner: Option<&'a SimObject>,
+}
+
+impl Simulation {
+    /// Every changed user × platform × setting, ordered by user principal name, platform and
+    /// setting.
+    pub fn changed_rows<'a>(
+        &'a self,
+        tenant: &'a Tenant,
+    ) -> impl Iterator<Item = ImpactRow<'a>> + 'a {
+        let users = &tenant.directory.users;
+        let mut order: Vec<(UserIx, u32)> = self.memberships.clone();
+        order.sort_by(|a, b| {
+            users[a.0.ix()]
+                .user_principal_name
+                .cmp(&users[b.0.ix()].user_principal_name)
+                .then_with(|| a.0.cmp(&b.0))
+                .then_with(|| {
+                    platform_rank(self.signatures[a.1 as usize].platform)
+                        .cmp(&platform_rank(self.signatures[b.1 as usize].platform))
+                })
+        });
+        order.into_iter().flat_map(move |(user, s)| {
+            let sig = &self.signatures[s as usize];
+            sig.outcomes
+                .iter()
+                .filter(|o| o.outcome != Outcome::Unchanged)
+                .map(move |o| ImpactRow {
+                    user,
+                    platform: sig.platform,
+                    outcome: o,
+                    winner: o.winner.map(|w| &self.objects[w as usize]),
+                })
+        })
+    }
+}
