@@ -15,7 +15,7 @@
 //! - [`render`]: the terminal table ([`render_table`]);
 //! - [`config`]: dated OS floors and tenant-specific lists.
 //!
-//! `FINDINGS.md` beside this crate's manifest lists every code, its severity and what to do.
+//! The README ("Readiness findings") lists every code, its severity and what to do.
 //!
 //! [`Tenant`]: bms2intune_model::Tenant
 

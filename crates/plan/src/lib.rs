@@ -31,7 +31,7 @@ pub struct PlanDocument {
     pub tool: ToolInfo,
     pub snapshot: SnapshotSummary,
     pub readiness: Readiness,
-    /// Readiness findings, most severe first (see `crates/analysis/FINDINGS.md`).
+    /// Readiness findings, most severe first (the README lists every code).
     pub findings: Vec<Finding>,
     /// The options the BMS policies were mapped with.
     pub mapping_options: MappingOptions,
