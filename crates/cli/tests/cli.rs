@@ -227,3 +227,114 @@ fn help_and_version() {
     let o = run(&["plan"]);
     assert_eq!(o.status.code(), Some(2), "usage errors exit 2");
 }
+
+#[test]
+fn assess_prints_findings_and_gates_with_exit_3() {
+    let snap = sample();
+    let o = run(&["assess", "--snapshot", snap.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let table = stdout(&o);
+    assert!(table.contains("license-shortfall"), "{table}");
+    assert!(
+        table.contains("16 findings: 2 blockers, 10 warnings, 4 info"),
+        "{table}"
+    );
+
+    let o = run(&[
+        "assess",
+        "--snapshot",
+        snap.to_str().unwrap(),
+        "--fail-on",
+        "blocker",
+    ]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(stderr(&o).contains("--fail-on"), "{}", stderr(&o));
+
+    let o = run(&["assess", "--snapshot", snap.to_str().unwrap(), "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(json["findings"].as_array().unwrap().len(), 16);
+}
+
+#[test]
+fn a_bad_config_is_an_input_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("bms2intune.toml");
+    std::fs::write(&config, "asOf = \"yesterday\"\n").unwrap();
+    let o = run(&[
+        "assess",
+        "--snapshot",
+        sample().to_str().unwrap(),
+        "--config",
+        config.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).starts_with(&format!("error: {}", config.display())),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn plan_writes_every_output_and_still_writes_when_gated() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = run(&[
+        "plan",
+        "--snapshot",
+        sample().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--fail-on",
+        "blocker",
+    ]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    for file in [
+        "plan.json",
+        "report.html",
+        "report.md",
+        "findings.csv",
+        "impact.csv",
+    ] {
+        assert!(out.join(file).is_file(), "{file}");
+    }
+    let plan: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("plan.json")).unwrap()).unwrap();
+    let recommendations = plan["recommendations"].as_array().unwrap();
+    for r in recommendations.iter().filter(|r| !r["file"].is_null()) {
+        let file = r["file"].as_str().unwrap();
+        assert!(out.join(file).is_file(), "{file}");
+    }
+    assert!(plan["conflicts"].as_array().is_some_and(|c| !c.is_empty()));
+    assert!(plan["impact"]["byOutcome"]["lost"].as_u64().unwrap() > 0);
+    let impact = std::fs::read_to_string(out.join("impact.csv")).unwrap();
+    assert!(impact.starts_with(
+        "user_principal_name,user_id,platform,setting,outcome,before,after,applied_by,rule\r\n"
+    ));
+    assert!(impact.lines().count() > 1);
+    let err = stderr(&o);
+    assert!(err.contains("Impact: "), "{err}");
+
+    // The Android target option picks the objects.
+    let da = dir.path().join("da");
+    let o = run(&[
+        "plan",
+        "--snapshot",
+        sample().to_str().unwrap(),
+        "--out",
+        da.to_str().unwrap(),
+        "--android",
+        "device-admin",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let plan: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(da.join("plan.json")).unwrap()).unwrap();
+    let names: Vec<&str> = plan["recommendations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["displayName"].as_str())
+        .collect();
+    assert!(names.iter().any(|n| n.ends_with("_O365_A")));
+    assert!(!names.iter().any(|n| n.ends_with("_O365_AWP")));
+}
