@@ -3,6 +3,7 @@
 //! no partial output, and a previous plan in the target is replaced, never mixed with the new.
 
 use anyhow::{bail, Context, Result};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// The name of the file that marks a folder as bms2intune output (safe to replace).
@@ -61,21 +62,13 @@ impl StagedOutput {
 
     /// Writes `bytes` to `relative` (forward slashes) inside the staging folder.
     pub fn write(&self, relative: &str, bytes: &[u8]) -> Result<()> {
-        if relative
-            .split('/')
-            .any(|part| part.is_empty() || part == ".." || part == ".")
-        {
-            bail!("refusing to write outside the output folder: {relative:?}");
-        }
-        let path = self.staging.join(relative);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot create {}", dir.display()))?;
-        }
-        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))
+        let mut file = self.create(relative)?;
+        file.write_all(bytes)
+            .and_then(|()| file.flush())
+            .with_context(|| format!("cannot write {relative}"))
     }
 
-    /// Creates `relative` for streaming writes (large CSV files).
+    /// Creates `relative` (forward slashes) inside the staging folder for streaming writes.
     pub fn create(&self, relative: &str) -> Result<std::io::BufWriter<std::fs::File>> {
         if relative
             .split('/')
