@@ -45,6 +45,65 @@ pub struct PlanDocument {
     pub impact: Impact,
     /// Pairs of Intune objects that disagree on a setting for the same users.
     pub conflicts: Vec<Conflict>,
+    /// Every group the plan refers to (BMS targets and exclusions, assignments), with its name,
+    /// so people and tools can read the GUIDs elsewhere in the plan.
+    pub groups: Vec<GroupName>,
+}
+
+/// A group referred to in the plan.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupName {
+    pub id: String,
+    /// Empty when the group is not in the snapshot's directory.
+    pub display_name: String,
+    /// `security`, `microsoft365`, `dynamic`, `device` or `unknown`.
+    pub kind: &'static str,
+}
+
+/// The referenced groups, sorted by name then ID.
+fn group_names(tenant: &Tenant, recommendations: &[Recommendation]) -> Vec<GroupName> {
+    let dir = &tenant.directory;
+    let mut ids: Vec<bms2intune_model::Guid> = recommendations
+        .iter()
+        .flat_map(|r| r.include_groups.iter().chain(&r.exclude_groups).copied())
+        .chain(
+            tenant
+                .bms
+                .policies
+                .iter()
+                .flat_map(|p| p.target_groups().iter().copied()),
+        )
+        .chain(tenant.bms.tenant.exclusion_list.iter().copied())
+        .filter(|g| !g.is_nil())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut groups: Vec<GroupName> = ids
+        .into_iter()
+        .map(|id| match dir.group(id).map(|g| &dir.groups[g.ix()]) {
+            Some(g) => GroupName {
+                id: id.to_string(),
+                display_name: g.display_name.to_string(),
+                kind: if g.unified {
+                    "microsoft365"
+                } else if g.dynamic {
+                    "dynamic"
+                } else if !g.member_devices.is_empty() && g.member_users.is_empty() {
+                    "device"
+                } else {
+                    "security"
+                },
+            },
+            None => GroupName {
+                id: id.to_string(),
+                display_name: String::new(),
+                kind: "unknown",
+            },
+        })
+        .collect();
+    groups.sort_by(|a, b| (&a.display_name, &a.id).cmp(&(&b.display_name, &b.id)));
+    groups
 }
 
 /// The verdict of the assessment and what it was measured against.
@@ -85,6 +144,7 @@ pub fn build_plan(
     } else {
         "ready"
     };
+    let groups = group_names(tenant, &mapping.recommendations);
     PlanDocument {
         format_version: PLAN_FORMAT_VERSION,
         tool: ToolInfo {
@@ -103,6 +163,7 @@ pub fn build_plan(
         recommendations: mapping.recommendations,
         classic_conditional_access: mapping.classic_conditional_access,
         skipped_policies: mapping.skipped_policies,
+        groups,
         impact: simulation.impact.clone(),
         conflicts: simulation.conflicts.clone(),
     }

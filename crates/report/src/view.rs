@@ -393,6 +393,10 @@ pub fn build(root: &Value) -> View {
         });
     }
 
+    let mut policies = policies;
+    if let Some(p) = policies.as_mut() {
+        name_groups(root, p);
+    }
     View {
         title: match &organization {
             Some(o) => format!("BMS to Intune migration plan: {o}"),
@@ -413,6 +417,41 @@ pub fn build(root: &Value) -> View {
         runbook,
         messages,
         signoff,
+    }
+}
+
+/// Shows group IDs as `Name (id)` where `plan.json` → `groups` knows the name, so readers see
+/// "BMS - Sales" rather than a GUID. Unknown IDs stay as they are.
+fn name_groups(root: &Value, policies: &mut Policies) {
+    let names: std::collections::HashMap<String, String> = v::list(root, "groups")
+        .iter()
+        .filter_map(|g| Some((v::text(g, "id")?, v::text(g, "displayName")?)))
+        .filter(|(_, name)| !name.is_empty())
+        .collect();
+    if names.is_empty() {
+        return;
+    }
+    let name = |ids: &mut Vec<String>| {
+        for id in ids.iter_mut() {
+            if let Some(n) = names.get(id.as_str()) {
+                *id = format!("{n} ({id})");
+            }
+        }
+    };
+    for policy in &mut policies.list {
+        name(&mut policy.include_groups);
+        name(&mut policy.exclude_groups);
+        for object in &mut policy.objects {
+            name(&mut object.include_groups);
+            name(&mut object.exclude_groups);
+        }
+    }
+    if let Some(ca) = policies.classic_ca.as_mut() {
+        name(&mut ca.assigned_groups);
+        name(&mut ca.excluded_groups);
+        for (_, groups) in &mut ca.by_policy {
+            name(groups);
+        }
     }
 }
 
@@ -1393,6 +1432,22 @@ fn signoff(
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn group_ids_are_shown_with_their_names() {
+        let g = "87d86916-0054-44dd-a5fe-dde04e594d84";
+        let view = build(&json!({
+            "recommendations": [{"displayName": "P_O365_i", "sourcePolicy": "P", "includeGroups": [g], "excludeGroups": ["unknown-id"], "settings": []}],
+            "groups": [{"id": g, "displayName": "BMS - Sales", "kind": "security"}]
+        }));
+        let policy = &view.policies.unwrap().list[0];
+        assert_eq!(policy.include_groups, [format!("BMS - Sales ({g})")]);
+        assert_eq!(policy.exclude_groups, ["unknown-id"]);
+        assert_eq!(
+            policy.objects[0].include_groups,
+            [format!("BMS - Sales ({g})")]
+        );
+    }
 
     fn view(plan: Value) -> View {
         build(&plan)
