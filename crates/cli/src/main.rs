@@ -11,10 +11,11 @@
 mod output;
 
 use anyhow::{Context, Result};
-use bms2intune_analysis::{AssessConfig, Assessment, BmsTargets, Membership};
+use bms2intune_analysis::{AssessConfig, Assessment, BitSet, BmsTargets, Licensing, Membership};
 use bms2intune_mapping::MappingOptions;
 use bms2intune_plan::StageResults;
 use bms2intune_snapshot::{read_snapshot, InputError};
+use bms2intune_waves::{plan_waves, WaveOptions, WavesFile};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -140,7 +141,24 @@ struct PlanArgs {
     /// Intune merge overlapping policies.
     #[arg(long, value_name = "BOOL", default_value_t = true, action = clap::ArgAction::Set)]
     preserve_priority: bool,
+    /// Choose the rollout waves yourself: a TOML file of `[[wave]]` entries naming groups
+    /// (`groups = ["BMS - Sales EMEA"]`), a share of the users (`percent = 30`) or the rest
+    /// (`rest = true`). Without it, a pilot and growing rings are chosen automatically.
+    #[arg(long, value_name = "FILE")]
+    waves: Option<PathBuf>,
 }
+
+/// Bad input that is not a snapshot file (a waves file, an option): exit code 2.
+#[derive(Debug)]
+struct BadInput(String);
+
+impl std::fmt::Display for BadInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BadInput {}
 
 /// Findings at or above `--fail-on`: the run succeeded, but automation asked to stop.
 #[derive(Debug)]
@@ -170,6 +188,9 @@ fn main() -> ExitCode {
         Err(err) => {
             if let Some(input) = err.downcast_ref::<InputError>() {
                 eprintln!("error: {input}");
+                ExitCode::from(2)
+            } else if let Some(bad) = err.downcast_ref::<BadInput>() {
+                eprintln!("error: {bad}");
                 ExitCode::from(2)
             } else if let Some(gate) = err.downcast_ref::<GateFailed>() {
                 eprintln!("{gate}");
@@ -260,7 +281,41 @@ fn plan(args: PlanArgs) -> Result<()> {
     let gate_result = gate(&args.assessment, &assessment);
     let membership = Membership::new(&tenant.directory);
     let targets = BmsTargets::new(&tenant, &membership);
-    let simulation = bms2intune_simulation::simulate(&tenant, &membership, &targets, &mapping);
+    let licensing = Licensing::new(&tenant.directory, &config);
+    let mut wave_options = WaveOptions::default();
+    if let Some(path) = &args.waves {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| BadInput(format!("{shown}: cannot read: {e}")))?;
+        wave_options.waves_file =
+            Some(WavesFile::parse(&text, &shown).map_err(|e| BadInput(e.to_string()))?);
+    }
+    let staging = plan_waves(
+        &tenant,
+        &membership,
+        &targets,
+        &licensing,
+        &mapping,
+        &assessment,
+        &wave_options,
+    )
+    .map_err(|e| BadInput(e.to_string()))?;
+    if let Err(problems) = bms2intune_waves::validate(&staging) {
+        anyhow::bail!(
+            "internal error: the staged plan breaks its own ordering rules: {}",
+            problems.join("; ")
+        );
+    }
+    // Users no wave licenses stay on BMS: the simulation shows them unchanged.
+    let stays_on_bms: BitSet = staging
+        .unplaced_users
+        .iter()
+        .filter_map(|u| bms2intune_model::Guid::parse(&u.id))
+        .filter_map(|id| tenant.directory.user(id))
+        .map(|u| u.ix())
+        .collect();
+    let simulation =
+        bms2intune_simulation::simulate(&tenant, &membership, &targets, &mapping, &stays_on_bms);
     let plan = bms2intune_plan::build_plan(
         &tenant,
         StageResults {
@@ -268,6 +323,7 @@ fn plan(args: PlanArgs) -> Result<()> {
             mapping,
             assessment,
             simulation: &simulation,
+            staging,
         },
         VERSION,
     );
@@ -368,6 +424,26 @@ fn print_impact_summary(plan: &bms2intune_plan::PlanDocument) {
     eprintln!(
         "Impact: {} user(s) on {} user-platform(s): {} setting(s) unchanged, {} stricter, {} looser, {} in conflict, {} lost, {} new.",
         i.users, i.user_platforms, c.unchanged, c.stricter, c.looser, c.conflict, c.lost, c.new
+    );
+    let waves: Vec<String> = plan
+        .staging
+        .waves
+        .iter()
+        .map(|w| format!("{} {}", w.name, w.users))
+        .collect();
+    eprintln!(
+        "Waves: {} ({}){}",
+        plan.staging.waves.len(),
+        waves.join(", "),
+        if plan.staging.unplaced_users.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; {} user(s) wait: {}",
+                plan.staging.unplaced_users.len(),
+                plan.staging.license_capacity.statement
+            )
+        }
     );
     if !plan.conflicts.is_empty() {
         eprintln!(

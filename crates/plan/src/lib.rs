@@ -1,7 +1,7 @@
 //! The migration plan: the one document every output is rendered from.
 //!
 //! [`build_plan`] is a pure function from the read tenant and the stages' results (mapping,
-//! findings, simulation) to a [`PlanDocument`], which serializes to `plan.json`.
+//! findings, simulation, staging) to a [`PlanDocument`], which serializes to `plan.json`.
 //! It carries no timestamps or random IDs, so the same snapshot gives byte-identical output.
 
 use bms2intune_analysis::{Assessment, Finding, OsFloors, Summary};
@@ -11,6 +11,7 @@ use bms2intune_mapping::{
 use bms2intune_model::Tenant;
 use bms2intune_simulation::{Conflict, Impact, Simulation};
 use bms2intune_snapshot::summary::{summarize, SnapshotSummary};
+use bms2intune_waves::Staging;
 use serde::Serialize;
 
 /// Version of the `plan.json` layout; bumped when a field changes meaning or is removed.
@@ -48,6 +49,10 @@ pub struct PlanDocument {
     /// Every group the plan refers to (BMS targets and exclusions, assignments), with its name,
     /// so people and tools can read the GUIDs elsewhere in the plan.
     pub groups: Vec<GroupName>,
+    /// The rollout: `waves`, the ordered `steps` (each executable on its own by a later
+    /// `apply`), `waveSelection`, `licenseCapacity`, `unplacedUsers`, `stagingNotes`.
+    #[serde(flatten)]
+    pub staging: Staging,
 }
 
 /// A group referred to in the plan.
@@ -123,6 +128,7 @@ pub struct StageResults<'s> {
     pub mapping: Mapping,
     pub assessment: Assessment,
     pub simulation: &'s Simulation,
+    pub staging: Staging,
 }
 
 /// Builds the plan for a tenant from the stages' results.
@@ -136,6 +142,7 @@ pub fn build_plan(
         mapping,
         assessment,
         simulation,
+        staging,
     } = results;
     let verdict = if assessment.summary.blockers > 0 {
         "blocked"
@@ -166,5 +173,6 @@ pub fn build_plan(
         groups,
         impact: simulation.impact.clone(),
         conflicts: simulation.conflicts.clone(),
+        staging,
     }
 }

@@ -10,7 +10,7 @@ use crate::objects::{catalog, Origin, SimObject};
 use crate::resolve::{resolve, Contribution, ObjectKind, Rule};
 use crate::strictness::{compare, strictness};
 use bms2intune_analysis::devices::windows_kind;
-use bms2intune_analysis::{BmsTargets, Membership};
+use bms2intune_analysis::{BitSet, BmsTargets, Membership};
 use bms2intune_mapping::{Collection, Fidelity, Mapping, TargetPlatform};
 use bms2intune_model::{
     DevicePlatform, ManagedDevice, ManagementAgent, Part, SettingValue, Tenant, UserIx,
@@ -112,7 +112,9 @@ pub struct Signature {
     /// Index into `tenant.bms.policies` of the BMS policy that applies today.
     pub bms_policy: Option<usize>,
     pub platform: TargetPlatform,
-    /// Indexes into [`Simulation::objects`], ascending.
+    /// Users the plan leaves on BMS (no licence in any wave): nothing changes for them.
+    pub stays_on_bms: bool,
+    /// Indexes into [`Simulation::objects`], ascending (empty when `stays_on_bms`).
     pub objects: Vec<u32>,
     pub users: u64,
     pub outcomes: Vec<SettingOutcome>,
@@ -393,19 +395,21 @@ fn suggested_fix(
     }
 }
 
-/// Runs the simulation.
+/// Runs the simulation. `stays_on_bms` marks users the plan does not license (for example
+/// because Intune seats run out): their devices stay on BMS and every setting is unchanged.
 pub fn simulate(
     tenant: &Tenant,
     membership: &Membership,
     targets: &BmsTargets,
     mapping: &Mapping,
+    stays_on_bms: &BitSet,
 ) -> Simulation {
     let dir = &tenant.directory;
     let objects = catalog(tenant, membership, mapping);
     let devices_known = tenant.parts.contains(Part::ManagedDevices);
     let mut assumptions = vec![
         "Before = what the user's effective BMS policy (the first by priority) enforces; after = what every Intune object assigned to the user or device enforces, resolved with Intune's rules: compliance vs compliance, the most restrictive value wins; compliance beats configuration; two configuration profiles that disagree are a conflict and neither applies.".to_string(),
-        "Every user a BMS policy reaches moves to Intune; Windows 8.1/RT/Phone, macOS and other devices no migrated policy reaches are left out here (see the windows-not-migrated finding).".to_string(),
+        "Every user a BMS policy reaches moves to Intune, except users the waves leave on BMS (no licence in the plan), whose settings are all unchanged; Windows 8.1/RT/Phone, macOS and other devices no migrated policy reaches are left out here (see the windows-not-migrated finding).".to_string(),
         "Microsoft does not define \"most restrictive\" per setting: numbers order by meaning (longer minimum length, shorter lock time and expiry are stricter), password types from simple to complex, and for other settings `true` (block/require) is taken as stricter — settings whose order is our assumption are marked orderAssumed.".to_string(),
         "Existing Intune properties that hold Graph's defaults (false, null, deviceDefault, notConfigured) count as not configured.".to_string(),
     ];
@@ -434,8 +438,8 @@ pub fn simulate(
         platforms
     };
 
-    let mut signature_index: HashMap<(Option<usize>, TargetPlatform, Vec<u32>), u32> =
-        HashMap::new();
+    type SignatureKey = (Option<usize>, TargetPlatform, bool, Vec<u32>);
+    let mut signature_index: HashMap<SignatureKey, u32> = HashMap::new();
     let mut signatures: Vec<Signature> = Vec::new();
     let mut memberships: Vec<(UserIx, u32)> = Vec::new();
     let mut population = 0u64;
@@ -467,22 +471,29 @@ pub fn simulate(
                         .map(|p| p.policy)
                 })
             });
-            let applying: Vec<u32> = objects
-                .iter()
-                .enumerate()
-                .filter(|(_, o)| {
-                    o.platform == platform
-                        && (o.users.contains(u) || devices.iter().any(|d| o.devices.contains(*d)))
-                })
-                .map(|(i, _)| i as u32)
-                .collect();
-            let key = (bms_policy, platform, applying);
+            let stays = stays_on_bms.contains(u);
+            let applying: Vec<u32> = if stays {
+                Vec::new()
+            } else {
+                objects
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, o)| {
+                        o.platform == platform
+                            && (o.users.contains(u)
+                                || devices.iter().any(|d| o.devices.contains(*d)))
+                    })
+                    .map(|(i, _)| i as u32)
+                    .collect()
+            };
+            let key = (bms_policy, platform, stays, applying);
             let next = signatures.len() as u32;
             let index = *signature_index.entry(key.clone()).or_insert_with(|| {
                 signatures.push(Signature {
                     bms_policy: key.0,
                     platform: key.1,
-                    objects: key.2,
+                    stays_on_bms: key.2,
+                    objects: key.3,
                     users: 0,
                     outcomes: Vec::new(),
                 });
@@ -523,6 +534,20 @@ pub fn simulate(
             .collect();
         keys.sort_unstable();
         keys.dedup();
+        if sig.stays_on_bms {
+            sig.outcomes = before
+                .iter()
+                .map(|(k, v)| SettingOutcome {
+                    setting: k.clone(),
+                    outcome: Outcome::Unchanged,
+                    before: Some(v.clone()),
+                    after: Some(v.clone()),
+                    winner: None,
+                    rule: None,
+                })
+                .collect();
+            continue;
+        }
         for key in keys {
             let resolution = contributions.get(key).map(|c| resolve(key, c));
             let conflicted = resolution.as_ref().is_some_and(|r| {

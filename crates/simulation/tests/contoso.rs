@@ -1,7 +1,7 @@
 //! The sample tenant's planted conflicts with existing Intune policies
 //! (`examples/contoso/README.md`, "Planted Intune conflicts") are all found.
 
-use bms2intune_analysis::{BmsTargets, Membership};
+use bms2intune_analysis::{BitSet, BmsTargets, Membership};
 use bms2intune_mapping::{map_export, MappingOptions};
 use bms2intune_simulation::{simulate, Origin, Simulation};
 use std::path::Path;
@@ -12,7 +12,7 @@ fn run(options: MappingOptions) -> Simulation {
     let mapping = map_export(&tenant.bms, &options);
     let membership = Membership::new(&tenant.directory);
     let targets = BmsTargets::new(&tenant, &membership);
-    simulate(&tenant, &membership, &targets, &mapping)
+    simulate(&tenant, &membership, &targets, &mapping, &BitSet::new(0))
 }
 
 /// `(existing policy, BMS policy, setting)` for every conflict the README plants.

@@ -2,7 +2,7 @@
 //! exclusions, priority preservation, grouping by signature and determinism.
 
 use bms2intune_analysis::testkit::{Dev, IntuneTarget, Policy, TenantBuilder};
-use bms2intune_analysis::{BmsTargets, Membership};
+use bms2intune_analysis::{BitSet, BmsTargets, Membership};
 use bms2intune_mapping::{map_export, MappingOptions, TargetPlatform};
 use bms2intune_model::SettingValue::{Int, Text};
 use bms2intune_model::{BmsSetting, Tenant};
@@ -13,7 +13,7 @@ fn run(tenant: &Tenant, options: MappingOptions) -> Simulation {
     let mapping = map_export(&tenant.bms, &options);
     let membership = Membership::new(&tenant.directory);
     let targets = BmsTargets::new(tenant, &membership);
-    simulate(tenant, &membership, &targets, &mapping)
+    simulate(tenant, &membership, &targets, &mapping, &BitSet::new(0))
 }
 
 /// The outcome of `setting` for the user named `user` on `platform`.
@@ -404,4 +404,40 @@ fn output_is_deterministic() {
         serde_json::to_string(&a.conflicts).unwrap(),
         serde_json::to_string(&b.conflicts).unwrap()
     );
+}
+
+#[test]
+fn users_the_plan_leaves_on_bms_are_unchanged() {
+    let (mut b, sales) = one_user(
+        Policy::block("Secure")
+            .priority(0)
+            .setting(BmsSetting::PasswordMinimumLength, Int(8)),
+    );
+    b.intune_compliance(
+        "iosCompliancePolicy",
+        "iOS Baseline",
+        &[IntuneTarget::Group(sales)],
+    );
+    let mut tenant = b.build();
+    set_property(
+        &mut tenant,
+        true,
+        "iOS Baseline",
+        "passcodeMinimumLength",
+        json!(10),
+    );
+    let mapping = map_export(&tenant.bms, &MappingOptions::default());
+    let membership = Membership::new(&tenant.directory);
+    let targets = BmsTargets::new(&tenant, &membership);
+    let waiting: BitSet = std::iter::once(0usize).collect();
+    let sim = simulate(&tenant, &membership, &targets, &mapping, &waiting);
+    assert_eq!(
+        outcome(&sim, &tenant, "Ann", IOS, "passcodeMinimumLength"),
+        Some((Outcome::Unchanged, Some(json!(8)), Some(json!(8))))
+    );
+    assert!(
+        sim.conflicts.is_empty(),
+        "no Intune object reaches a user who stays on BMS"
+    );
+    assert_eq!(sim.impact.by_outcome.changed(), 0);
 }

@@ -1,0 +1,631 @@
+//! [`plan_waves`]: the whole staging, from the tenant and the earlier stages' results to the
+//! finished [`Staging`]. This module owns the order of the work — population, selection,
+//! licence capacity, wave descriptions, the readiness checks before coexistence, steps — and
+//! the capacity rule: waves take their users in order while seats last; the first wave whose
+//! new-seat users do not all fit takes those that fit (and everyone who needs no seat) and is
+//! the last wave planned; everyone after it is reported as blocked until licences are bought.
+
+use crate::population::{platform_key, platform_label, Population, MIGRATED_PLATFORMS};
+use crate::risks;
+use crate::seats::SeatPool;
+use crate::select::{self, Draft};
+use crate::spec::{WaveError, WaveOptions};
+use crate::steps::{self, StepInputs};
+use crate::text::{self, WaveFacts};
+use crate::types::{
+    Capacity, LicenseNeed, Selection, SkuCapacity, Staging, UnplacedReason, UnplacedUser, Wave,
+    WaveLicense, WaveMember, WaveRisk,
+};
+use bms2intune_analysis::{Assessment, BitSet, BmsTargets, Code, Licensing, Membership, Severity};
+use bms2intune_mapping::{Collection, Mapping, TargetPlatform};
+use bms2intune_model::{DevicePlatform, GroupIx, Tenant};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A wave after the capacity cut.
+struct Placed {
+    name: String,
+    selection: String,
+    /// Positions in the population, ascending.
+    people: Vec<usize>,
+    /// `(pool index, seats)` per SKU used, and the pool index per new-seat person.
+    alloc: Vec<(usize, u64)>,
+    sku_of: BTreeMap<usize, usize>,
+    limited: bool,
+}
+
+fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn key_part(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+/// Plans the waves and the ordered steps of the move.
+///
+/// `membership`, `targets` and `licensing` must be built over `tenant` (as the CLI already
+/// does for the assessment); `mapping` is the mapping of `tenant.bms`; `assessment` the
+/// assessment of `tenant`. Fails only on a bad `--waves` file or bad options.
+pub fn plan_waves(
+    tenant: &Tenant,
+    membership: &Membership,
+    targets: &BmsTargets,
+    licensing: &Licensing,
+    mapping: &Mapping,
+    assessment: &Assessment,
+    options: &WaveOptions,
+) -> Result<Staging, WaveError> {
+    options.check()?;
+    let dir = &tenant.directory;
+    let pop = Population::new(tenant, targets, licensing);
+    let selected = match &options.waves_file {
+        Some(file) => select::from_file(&pop, tenant, membership, file)?,
+        None => select::automatic(&pop, targets, tenant, options),
+    };
+    let mut notes = selected.notes.clone();
+
+    // Capacity cut.
+    let mut pool = SeatPool::new(dir, licensing, assessment);
+    let mut placed: Vec<Placed> = Vec::new();
+    let mut unplaced: Vec<(usize, UnplacedReason)> = selected
+        .not_in_file
+        .iter()
+        .map(|&i| (i, UnplacedReason::NotInWavesFile))
+        .collect();
+    let mut stopped = false;
+    for Draft {
+        name,
+        selection,
+        people,
+    } in selected.drafts
+    {
+        if stopped {
+            unplaced.extend(people.iter().map(|&i| (i, UnplacedReason::LicenseCapacity)));
+            continue;
+        }
+        let new_seat: Vec<usize> = people
+            .iter()
+            .copied()
+            .filter(|&i| pop.people[i].need == LicenseNeed::NewSeat)
+            .collect();
+        let fit = (new_seat.len() as u64).min(pool.left()) as usize;
+        let alloc = pool.take(fit as u64);
+        let mut sku_of = BTreeMap::new();
+        let mut next = new_seat.iter();
+        for &(sku, seats) in &alloc {
+            for &i in next.by_ref().take(seats as usize) {
+                sku_of.insert(i, sku);
+            }
+        }
+        let overflow: BTreeSet<usize> = new_seat[fit..].iter().copied().collect();
+        let limited = !overflow.is_empty();
+        unplaced.extend(
+            overflow
+                .iter()
+                .map(|&i| (i, UnplacedReason::LicenseCapacity)),
+        );
+        let people: Vec<usize> = people
+            .into_iter()
+            .filter(|i| !overflow.contains(i))
+            .collect();
+        if limited {
+            stopped = true;
+        }
+        if people.is_empty() {
+            notes.push(format!(
+                "\"{name}\" would take nobody{}: left out.",
+                if limited {
+                    " once the free seats are used"
+                } else {
+                    ""
+                }
+            ));
+            continue;
+        }
+        placed.push(Placed {
+            name,
+            selection,
+            people,
+            alloc,
+            sku_of,
+            limited,
+        });
+    }
+    unplaced.sort_unstable();
+
+    // Which BMS policies have compliance objects (for the compliance gate).
+    let with_compliance: BTreeSet<&str> = mapping
+        .recommendations
+        .iter()
+        .filter(|r| r.api.is_some() && r.collection == Some(Collection::DeviceCompliancePolicies))
+        .map(|r| r.source_policy.as_str())
+        .collect();
+    let policy_name = |p: Option<usize>| p.map(|p| tenant.bms.policies[p].name.clone());
+
+    // Waves, before risks and text.
+    let mut wave_of_user = vec![0u32; dir.users.len()];
+    let mut waves: Vec<Wave> = Vec::with_capacity(placed.len());
+    for (k, p) in placed.iter().enumerate() {
+        let id = k as u32 + 1;
+        let mut devices_by_platform: BTreeMap<String, u64> = BTreeMap::new();
+        let mut members = Vec::with_capacity(p.people.len());
+        for &i in &p.people {
+            let person = &pop.people[i];
+            wave_of_user[person.user.ix()] = id;
+            for d in &person.devices {
+                *devices_by_platform
+                    .entry(platform_key(dir.managed_devices[d.ix()].platform).to_string())
+                    .or_default() += 1;
+            }
+            members.push(WaveMember {
+                id: person.id.to_string(),
+                user_principal_name: person.upn.clone(),
+                license: person.need,
+                sku: p.sku_of.get(&i).map(|&s| pool.skus[s].part_number.clone()),
+                bms_policy: policy_name(person.policy),
+            });
+        }
+        let licenses = p
+            .alloc
+            .iter()
+            .map(|&(s, seats)| {
+                let sku = &pool.skus[s];
+                WaveLicense {
+                    sku_part_number: sku.part_number.clone(),
+                    sku_id: sku.sku_id.to_string(),
+                    seats,
+                    group: format!("wave-{id}-{}", key_part(&sku.part_number)),
+                    group_display_name: format!(
+                        "{} - Wave {id} ({}) - {}",
+                        options.group_prefix, p.name, sku.part_number
+                    ),
+                }
+            })
+            .collect();
+        let count = |need: LicenseNeed| members.iter().filter(|m| m.license == need).count() as u64;
+        waves.push(Wave {
+            id,
+            name: p.name.clone(),
+            selection: p.selection.clone(),
+            users: members.len() as u64,
+            seats_needed: count(LicenseNeed::NewSeat),
+            already_licensed: count(LicenseNeed::Held),
+            enable_plan: count(LicenseNeed::EnablePlan),
+            members,
+            devices_by_platform,
+            licenses,
+            limited_by_licenses: p.limited,
+            risks: Vec::new(),
+            switch_window: String::new(),
+            switch_timing: text::switch_timing(&WaveFacts::empty(id)),
+            exit_gates: Vec::new(),
+            user_impact: Vec::new(),
+        });
+    }
+    // Users who already hold Intune, per platform of their BMS devices, reached by an
+    // assigned object of that platform? The assessment's `licensed-without-replacement` is
+    // about the tenant as it is; once the plan's objects are assigned, only these remain.
+    let uncovered = held_without_objects(tenant, membership, mapping, &pop);
+    let mut wave_risks = risks::per_wave(dir, assessment, &wave_of_user, waves.len());
+    if let Some(first) = wave_risks.first_mut() {
+        let code = Code::LicensedWithoutReplacement;
+        first.retain(|r| r.code != code.as_str());
+        if !uncovered.is_empty() {
+            let n = uncovered.len() as u64;
+            first.insert(
+                0,
+                WaveRisk {
+                    code: code.as_str().into(),
+                    severity: code.severity().as_str().into(),
+                    title: code.title().into(),
+                    count: n,
+                    users: n,
+                    devices: 0,
+                },
+            );
+        }
+    }
+    let left_on_bms = unplaced.len() as u64;
+    let count = waves.len();
+    for (k, w) in waves.iter_mut().enumerate() {
+        w.risks = std::mem::take(&mut wave_risks[k]);
+        let facts = WaveFacts {
+            id: w.id,
+            held: w.already_licensed,
+            licensed_now: w.seats_needed + w.enable_plan,
+            devices: w.devices_by_platform.values().sum(),
+            has_compliance: w.members.iter().any(|m| {
+                m.bms_policy
+                    .as_deref()
+                    .is_some_and(|p| with_compliance.contains(p))
+            }),
+            email_users: risks::count(&w.risks, Code::EmailProfileReauth),
+            android_da_devices: risks::count(&w.risks, Code::AndroidDeviceAdmin),
+            windows_not_migrated: risks::count(&w.risks, Code::WindowsNotMigrated),
+            unsupported_os: risks::count(&w.risks, Code::UnsupportedOs),
+            last: k + 1 == count,
+            left_on_bms,
+        };
+        w.switch_window = text::switch_window();
+        w.switch_timing = text::switch_timing(&facts);
+        w.exit_gates = text::exit_gates(&facts);
+        w.user_impact = text::user_impact(&facts);
+    }
+
+    // The pilot should try every platform and policy in force: say so when it cannot.
+    if let Some(first) = waves.first() {
+        let all_platforms: BTreeSet<&str> = pop
+            .people
+            .iter()
+            .flat_map(|p| &p.devices)
+            .map(|d| platform_key(dir.managed_devices[d.ix()].platform))
+            .collect();
+        let missing: Vec<&str> = all_platforms
+            .into_iter()
+            .filter(|p| {
+                MIGRATED_PLATFORMS.contains(p) && !first.devices_by_platform.contains_key(*p)
+            })
+            .map(platform_label)
+            .collect();
+        if !missing.is_empty() {
+            notes.push(format!(
+                "Wave 1 ({}) has no BMS-managed {} device: the first later wave with one tries its objects first.",
+                first.name,
+                missing.join(" or ")
+            ));
+        }
+    }
+
+    let held_total = pop
+        .people
+        .iter()
+        .filter(|p| p.need == LicenseNeed::Held)
+        .count() as u64;
+    if !uncovered.is_empty() {
+        notes.push(format!(
+            "{} already {} Intune and {} BMS devices on a platform that no assigned object reaches: {}. They lose \
+             those BMS settings when coexistence is turned on (finding licensed-without-replacement).",
+            plural(uncovered.len() as u64, "user", "users"),
+            if uncovered.len() == 1 { "holds" } else { "hold" },
+            if uncovered.len() == 1 { "has" } else { "have" },
+            uncovered
+                .iter()
+                .map(|(i, platforms)| format!("{} ({})", pop.people[*i].upn, platforms.join(", ")))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+
+    // Capacity.
+    let free_seats = licensing.free_intune_seats().max(0) as u64;
+    let seats_needed = pop
+        .people
+        .iter()
+        .filter(|p| p.need == LicenseNeed::NewSeat)
+        .count() as u64;
+    let seats_planned: u64 = waves.iter().map(|w| w.seats_needed).sum();
+    let shortfall = seats_needed.saturating_sub(free_seats);
+    let blocked = unplaced
+        .iter()
+        .filter(|(_, r)| *r == UnplacedReason::LicenseCapacity)
+        .count() as u64;
+    let enable_plan_total = pop
+        .people
+        .iter()
+        .filter(|p| p.need == LicenseNeed::EnablePlan)
+        .count() as u64;
+    let mut capacity = Capacity {
+        free_seats,
+        seats_needed,
+        seats_planned,
+        shortfall,
+        already_licensed: held_total,
+        enable_plan: enable_plan_total,
+        blocked_users: blocked,
+        skus: pool
+            .skus
+            .iter()
+            .map(|s| SkuCapacity {
+                sku_part_number: s.part_number.clone(),
+                sku_id: s.sku_id.to_string(),
+                free: s.free,
+                planned: s.free - s.left,
+                rank: s.rank.as_str().into(),
+            })
+            .collect(),
+        statement: String::new(),
+        finding: (shortfall > 0).then(|| Code::LicenseShortfall.as_str().to_string()),
+    };
+    capacity.statement = capacity_statement(&capacity, waves.last().map(|w| w.id));
+    if pop.is_empty() {
+        notes.push(
+            "No user is reached by a BMS policy: there is nobody to move, so no wave is planned."
+                .into(),
+        );
+    } else if waves.is_empty() {
+        notes.push(
+            "No wave could be planned: nobody holds Intune and there are no free Intune seats. Buy seats, then run \
+             the plan again."
+                .into(),
+        );
+    }
+
+    // Steps.
+    let pre_checks =
+        pre_coexistence_checks(assessment, &waves, &pop, held_total, &uncovered, &capacity);
+    let steps = steps::build(&StepInputs {
+        dir,
+        recommendations: &mapping.recommendations,
+        waves: &waves,
+        pre_checks,
+        held: held_total,
+    });
+
+    let unplaced_users = unplaced
+        .into_iter()
+        .map(|(i, reason)| {
+            let p = &pop.people[i];
+            UnplacedUser {
+                id: p.id.to_string(),
+                user_principal_name: p.upn.clone(),
+                license: p.need,
+                reason,
+                bms_policy: policy_name(p.policy),
+            }
+        })
+        .collect();
+    Ok(Staging {
+        waves,
+        steps,
+        wave_selection: Selection {
+            mode: if options.waves_file.is_some() {
+                "file".into()
+            } else {
+                "automatic".into()
+            },
+            file: options.waves_file.as_ref().map(|f| f.file.clone()),
+            rules: selected.rules,
+        },
+        license_capacity: capacity,
+        unplaced_users,
+        staging_notes: notes,
+    })
+}
+
+impl WaveFacts {
+    fn empty(id: u32) -> WaveFacts {
+        WaveFacts {
+            id,
+            held: 0,
+            licensed_now: 0,
+            devices: 0,
+            has_compliance: false,
+            email_users: 0,
+            android_da_devices: 0,
+            windows_not_migrated: 0,
+            unsupported_os: 0,
+            last: false,
+            left_on_bms: 0,
+        }
+    }
+}
+
+/// The capacity paragraph for the change board.
+fn capacity_statement(c: &Capacity, last_wave: Option<u32>) -> String {
+    let (needed, free, planned, shortfall, blocked) = (
+        c.seats_needed,
+        c.free_seats,
+        c.seats_planned,
+        c.shortfall,
+        c.blocked_users,
+    );
+    let mut s = if blocked > 0 {
+        format!(
+            "{} a new Intune seat but only {} free: short by {shortfall} (finding license-shortfall). The waves use \
+             the {planned} free {} and stop {}: {} in scope {} on BMS, blocked until licences are bought. Buy at \
+             least {shortfall} Intune-capable {} (Intune Plan 1, EMS E3/E5, Microsoft 365 E3/E5/F3 or Business \
+             Premium), then run the plan again to stage them.",
+            plural(needed, "user needs", "users need"),
+            plural(free, "is", "are"),
+            if planned == 1 { "seat" } else { "seats" },
+            match last_wave {
+                Some(w) => format!("after wave {w}"),
+                None => "before the first wave".into(),
+            },
+            plural(blocked, "user", "users"),
+            if blocked == 1 { "stays" } else { "stay" },
+            if shortfall == 1 { "seat" } else { "seats" },
+        )
+    } else {
+        format!(
+            "{} a new Intune seat and {} free: every wave fits.",
+            plural(needed, "user needs", "users need"),
+            plural(free, "is", "are")
+        )
+    };
+    if c.already_licensed > 0 || c.enable_plan > 0 {
+        s.push_str(&format!(
+            " {} already {} Intune and {} only the Intune plan switched on in a licence they hold: neither uses a \
+             seat.",
+            plural(c.already_licensed, "user", "users"),
+            if c.already_licensed == 1 { "holds" } else { "hold" },
+            plural(c.enable_plan, "user needs", "users need")
+        ));
+    }
+    s
+}
+
+/// Already-licensed users with a BMS device on a platform (iOS, Android, Windows) that no
+/// assigned object of that platform reaches: `(position, platforms)`.
+fn held_without_objects(
+    tenant: &Tenant,
+    membership: &Membership,
+    mapping: &Mapping,
+    pop: &Population,
+) -> Vec<(usize, Vec<&'static str>)> {
+    let dir = &tenant.directory;
+    let held: Vec<usize> = (0..pop.len())
+        .filter(|&i| pop.people[i].need == LicenseNeed::Held && !pop.people[i].devices.is_empty())
+        .collect();
+    if held.is_empty() {
+        return Vec::new();
+    }
+    let family = |p: TargetPlatform| match p {
+        TargetPlatform::Windows => Some("windows"),
+        TargetPlatform::Ios => Some("ios"),
+        TargetPlatform::AndroidDeviceAdmin | TargetPlatform::AndroidWorkProfile => Some("android"),
+        TargetPlatform::Mobile => None,
+    };
+    let groups = |ids: &[bms2intune_model::Guid]| -> Vec<GroupIx> {
+        ids.iter().filter_map(|&id| dir.group(id)).collect()
+    };
+    let mut users: BTreeMap<&str, BitSet> = BTreeMap::new();
+    let mut devices: BTreeMap<&str, BitSet> = BTreeMap::new();
+    for r in &mapping.recommendations {
+        let (Some(_), Some(c), Some(f)) = (r.api, r.collection, family(r.platform)) else {
+            continue;
+        };
+        if c == Collection::ConditionalAccessPolicies || r.include_groups.is_empty() {
+            continue;
+        }
+        let (inc, exc) = (groups(&r.include_groups), groups(&r.exclude_groups));
+        let mut u = membership.users_in_any(&inc);
+        u.difference_with(&membership.users_in_any(&exc));
+        let mut d = membership.managed_devices_in_any(&inc);
+        d.difference_with(&membership.managed_devices_in_any(&exc));
+        users
+            .entry(f)
+            .or_insert_with(|| BitSet::new(dir.users.len()))
+            .union_with(&u);
+        devices
+            .entry(f)
+            .or_insert_with(|| BitSet::new(dir.managed_devices.len()))
+            .union_with(&d);
+    }
+    let mut out = Vec::new();
+    for i in held {
+        let p = &pop.people[i];
+        let mut missing: BTreeSet<&'static str> = BTreeSet::new();
+        for d in &p.devices {
+            let f = match dir.managed_devices[d.ix()].platform {
+                DevicePlatform::Windows => "windows",
+                DevicePlatform::Ios | DevicePlatform::IpadOs => "ios",
+                DevicePlatform::Android => "android",
+                _ => continue,
+            };
+            let reached = users.get(f).is_some_and(|b| b.contains(p.user.ix()))
+                || devices.get(f).is_some_and(|b| b.contains(d.ix()));
+            if !reached {
+                missing.insert(f);
+            }
+        }
+        if !missing.is_empty() {
+            out.push((i, missing.into_iter().collect()));
+        }
+    }
+    out
+}
+
+/// The checks of the step before coexistence.
+fn pre_coexistence_checks(
+    assessment: &Assessment,
+    waves: &[Wave],
+    pop: &Population,
+    held: u64,
+    uncovered: &[(usize, Vec<&'static str>)],
+    capacity: &Capacity,
+) -> Vec<String> {
+    let mut checks = vec![
+        "Every object created above exists and shows its assignments (Intune admin center > Devices > Compliance \
+         and Configuration)."
+            .to_string(),
+    ];
+    if held > 0 {
+        if uncovered.is_empty() {
+            checks.push(format!(
+                "The {} who already {} Intune {} reached by the assigned objects for every platform of their BMS \
+                 devices: they switch the moment coexistence is on.",
+                plural(held, "user", "users"),
+                if held == 1 { "holds" } else { "hold" },
+                if held == 1 { "is" } else { "are" }
+            ));
+        } else {
+            checks.push(format!(
+                "Of the {} who already {} Intune, {} no assigned object for a platform of their BMS devices: {}. \
+                 Assign a replacement or remove their Intune licence before continuing (finding \
+                 licensed-without-replacement).",
+                plural(held, "user", "users"),
+                if held == 1 { "holds" } else { "hold" },
+                plural(uncovered.len() as u64, "has", "have"),
+                uncovered
+                    .iter()
+                    .map(|(i, platforms)| format!("{} ({})", pop.people[*i].upn, platforms.join(", ")))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+    }
+    for f in &assessment.findings {
+        match f.code {
+            Code::LicenseShortfall | Code::LicensedWithoutReplacement | Code::NotAssessed => {}
+            Code::EducationSku => checks.push(format!(
+                "Microsoft support was contacted about the education SKUs ({}) before anyone is licensed (finding \
+                 education-sku).",
+                f.subjects
+                    .iter()
+                    .map(|s| s.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+            Code::MamOnlyLicense => checks.push(format!(
+                "The {} whose Intune licence looks assigned only for app protection {} in wave 1 on purpose, or \
+                 their Intune plan is removed until their wave (finding mam-only-license).",
+                plural(f.count, "user", "users"),
+                if f.count == 1 { "moves" } else { "move" }
+            )),
+            _ if f.severity == Severity::Blocker => checks.push(format!(
+                "Resolved: {} (finding {}).",
+                f.title,
+                f.code.as_str()
+            )),
+            _ => {}
+        }
+    }
+    if capacity.blocked_users > 0 {
+        checks.push(format!(
+            "The licence shortfall is accepted: {} stay on BMS after the planned waves until {} more Intune seats \
+             are bought (finding license-shortfall).",
+            plural(capacity.blocked_users, "user", "users"),
+            capacity.shortfall
+        ));
+    }
+    if waves
+        .iter()
+        .any(|w| w.devices_by_platform.contains_key("ios"))
+    {
+        checks.push(
+            "The Apple MDM push certificate is valid for the whole migration (it must be renewed every 365 days): \
+             without it iOS/iPadOS devices cannot check in."
+                .into(),
+        );
+    }
+    checks.push(
+        "Every conflict with an existing Intune policy (the plan's conflicts) has a decided fix."
+            .into(),
+    );
+    checks.push("The users of wave 1 were sent their notice (see Messages to users).".into());
+    checks.push(
+        "Whoever runs the next steps holds the roles: Intune Administrator or Global Administrator (MDM authority), \
+         License Administrator (licences)."
+            .into(),
+    );
+    checks
+}

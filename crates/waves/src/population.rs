@@ -1,0 +1,136 @@
+//! The people to move: every user the BMS policies reach (`BmsTargets::in_scope`: transitive
+//! members of the target groups and primary users of devices in targeted device groups; not
+//! excluded, not disabled), each with what they need to be licensed, the BMS policy that
+//! applies to them today and their BMS-managed devices. This module owns the planner's user
+//! order — UPN (ASCII case-insensitive), then object ID — which every wave inherits, so the
+//! same snapshot always gives the same waves.
+
+use bms2intune_analysis::devices::is_bms_device;
+use bms2intune_analysis::{BmsTargets, Licensing};
+use bms2intune_model::{DevicePlatform, Guid, ManagedDeviceIx, Tenant, UserIx};
+
+use crate::types::LicenseNeed;
+
+/// One user to move.
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub user: UserIx,
+    pub id: Guid,
+    pub upn: String,
+    pub need: LicenseNeed,
+    /// Index into `tenant.bms.policies` of the policy BMS applies to the user (as a user, or,
+    /// for users in scope only through a device group, through their first device).
+    pub policy: Option<usize>,
+    /// The user's BMS-managed devices that BMS does not exempt, ascending.
+    pub devices: Vec<ManagedDeviceIx>,
+}
+
+/// The users to move, in the planner's order.
+#[derive(Debug, Clone)]
+pub struct Population {
+    pub people: Vec<Person>,
+    /// Position in `people` per `UserIx` (`u32::MAX` when not in scope).
+    position: Vec<u32>,
+}
+
+/// The platform key of `devicesByPlatform`: the report's spellings (`ios` covers iPadOS).
+pub fn platform_key(platform: DevicePlatform) -> &'static str {
+    match platform {
+        DevicePlatform::Ios | DevicePlatform::IpadOs => "ios",
+        DevicePlatform::Android => "android",
+        DevicePlatform::Windows => "windows",
+        DevicePlatform::WindowsMobile => "windowsMobile",
+        DevicePlatform::MacOs => "macOS",
+        DevicePlatform::Linux => "linux",
+        DevicePlatform::Other => "other",
+    }
+}
+
+/// The platforms that get replacement objects (Windows 10/11, iOS/iPadOS, Android): the pilot
+/// tries each of them.
+pub const MIGRATED_PLATFORMS: [&str; 3] = ["android", "ios", "windows"];
+
+/// A human label of a platform key.
+pub fn platform_label(key: &str) -> &str {
+    match key {
+        "ios" => "iOS/iPadOS",
+        "android" => "Android",
+        "windows" => "Windows",
+        "windowsMobile" => "Windows Mobile/Phone",
+        "macOS" => "macOS",
+        "linux" => "Linux",
+        "other" => "other",
+        k => k,
+    }
+}
+
+impl Population {
+    pub fn new(tenant: &Tenant, targets: &BmsTargets, licensing: &Licensing) -> Population {
+        let dir = &tenant.directory;
+        let mut devices: Vec<Vec<ManagedDeviceIx>> = vec![Vec::new(); dir.users.len()];
+        for (i, md) in dir.managed_devices.iter().enumerate() {
+            let Some(u) = md.user.filter(|u| u.ix() < dir.users.len()) else {
+                continue;
+            };
+            if targets.is_in_scope(u)
+                && is_bms_device(dir, md)
+                && !targets.excluded_devices.contains(i)
+            {
+                devices[u.ix()].push(ManagedDeviceIx(i as u32));
+            }
+        }
+        let mut people: Vec<Person> = targets
+            .in_scope
+            .iter()
+            .filter(|&u| u < dir.users.len())
+            .map(|u| {
+                let user = UserIx(u as u32);
+                let need = if licensing.has_intune(user) {
+                    LicenseNeed::Held
+                } else if licensing.can_enable_intune(user) {
+                    LicenseNeed::EnablePlan
+                } else {
+                    LicenseNeed::NewSeat
+                };
+                let devs = std::mem::take(&mut devices[u]);
+                let policy = targets
+                    .effective_policy(user)
+                    .map(|p| p.policy)
+                    .or_else(|| {
+                        devs.iter()
+                            .find_map(|&d| targets.policies_of_device(d).next().map(|p| p.policy))
+                    });
+                Person {
+                    user,
+                    id: dir.users[u].id,
+                    upn: dir.users[u].user_principal_name.to_string(),
+                    need,
+                    policy,
+                    devices: devs,
+                }
+            })
+            .collect();
+        people.sort_by_cached_key(|p| (p.upn.to_ascii_lowercase(), p.id));
+        let mut position = vec![u32::MAX; dir.users.len()];
+        for (i, p) in people.iter().enumerate() {
+            position[p.user.ix()] = i as u32;
+        }
+        Population { people, position }
+    }
+
+    /// The position of a user in `people`, if in scope.
+    pub fn position(&self, user: UserIx) -> Option<usize> {
+        self.position
+            .get(user.ix())
+            .filter(|&&p| p != u32::MAX)
+            .map(|&p| p as usize)
+    }
+
+    pub fn len(&self) -> usize {
+        self.people.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.people.is_empty()
+    }
+}
