@@ -338,3 +338,55 @@ fn plan_writes_every_output_and_still_writes_when_gated() {
     assert!(names.iter().any(|n| n.ends_with("_O365_A")));
     assert!(!names.iter().any(|n| n.ends_with("_O365_AWP")));
 }
+
+#[test]
+fn plan_stages_waves_and_rejects_an_unknown_group_in_a_waves_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = run(&[
+        "plan",
+        "--snapshot",
+        sample().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let plan: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("plan.json")).unwrap()).unwrap();
+    let waves = plan["waves"].as_array().unwrap();
+    assert!(waves.len() >= 2, "the sample plans at least two waves");
+    assert_eq!(waves[0]["id"], 1);
+    let kinds: Vec<&str> = plan["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["kind"].as_str())
+        .collect();
+    let coexistence = kinds
+        .iter()
+        .position(|k| *k == "enable-coexistence")
+        .unwrap();
+    let first_license = kinds.iter().position(|k| *k == "assign-license").unwrap();
+    let last_policy = kinds.iter().rposition(|k| *k == "assign-policy").unwrap();
+    assert!(last_policy < coexistence && coexistence < first_license);
+
+    let waves_file = dir.path().join("waves.toml");
+    std::fs::write(&waves_file, "[[wave]]\nname = \"Pilot\"\ngroups = [\"BMS - Sales EMEA\"]\n\n[[wave]]\nname = \"Ring 1\"\ngroups = [\"BMS - Finanse\"]\n").unwrap();
+    let bad = dir.path().join("bad");
+    let o = run(&[
+        "plan",
+        "--snapshot",
+        sample().to_str().unwrap(),
+        "--out",
+        bad.to_str().unwrap(),
+        "--waves",
+        waves_file.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains(r#"wave 2 ("Ring 1"): group "BMS - Finanse" not found in the directory"#),
+        "{err}"
+    );
+    assert!(!bad.exists());
+}
