@@ -390,3 +390,55 @@ fn plan_stages_waves_and_rejects_an_unknown_group_in_a_waves_file() {
     );
     assert!(!bad.exists());
 }
+
+#[test]
+fn the_sample_report_names_every_bms_policy_and_loads_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = run(&[
+        "plan",
+        "--snapshot",
+        sample().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let markdown = std::fs::read_to_string(out.join("report.md")).unwrap();
+    let tenant = bms2intune_snapshot::read_snapshot(&sample()).unwrap();
+    for policy in &tenant.bms.policies {
+        let escaped = policy
+            .name
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('\'', "&#x27;");
+        assert!(
+            html.contains(&escaped),
+            "report.html names {:?}",
+            policy.name
+        );
+        assert!(
+            markdown.contains(&bms2intune_report::markdown_escape(&policy.name)),
+            "report.md names {:?}",
+            policy.name
+        );
+    }
+    let lower = html.to_ascii_lowercase();
+    for needle in [
+        "<script",
+        "<link",
+        "<img",
+        "<iframe",
+        "@import",
+        "src=\"http",
+        "href=\"http",
+        "url(http",
+    ] {
+        assert!(
+            !lower.contains(needle),
+            "report.html must load nothing: found {needle}"
+        );
+    }
+    assert!(lower.contains("content-security-policy"));
+}
