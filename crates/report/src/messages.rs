@@ -1,8 +1,11 @@
 //! End-user message templates per wave: the notice that devices move to Intune, the mail
 //! re-authentication warning and the Android work-profile re-enrolment request. This module owns
-//! their wording and the signals in the plan that decide which ones a wave needs (an email
-//! profile is migrated, Android device-administrator devices are in the wave). Placeholders the
-//! admin fills in before sending are written `{date}` and `{helpdesk}`.
+//! their wording and the signals in the plan that decide which ones a wave needs: the wave's own
+//! `email-profile-reauth` and `android-device-admin` risks when the waves planner listed them,
+//! otherwise the tenant-wide findings (an email profile is migrated, Android devices are in the
+//! wave). It also owns what the runbook says users will see: the wave's `userImpact` when the
+//! plan has it, generic lines otherwise. Placeholders the admin fills in before sending are
+//! written `{date}` and `{helpdesk}`.
 
 use crate::values as v;
 use serde::Serialize;
@@ -56,6 +59,9 @@ impl Signals {
 pub struct WaveMessages {
     pub wave: String,
     pub anchor: String,
+    /// What the wave's users will see, as the plan words it (`userImpact` of the wave); empty
+    /// when the plan does not say.
+    pub user_impact: Vec<String>,
     pub messages: Vec<Message>,
 }
 
@@ -80,13 +86,51 @@ fn wave_android(wave: &Value) -> Option<u64> {
     })
 }
 
-/// Whether a wave (or, without one, the tenant) needs the Android message.
-fn needs_android(wave: Option<&Value>, signals: &Signals) -> bool {
-    signals.android && wave.and_then(wave_android).is_none_or(|n| n > 0)
+/// The wave's risk with this finding code. `None` when the wave's risks carry no codes (an
+/// older or hand-written plan: the caller falls back on other signals); `Some(None)` when they
+/// do and none has this code, so the wave does not have that risk.
+fn wave_risk<'a>(wave: &'a Value, code: &str) -> Option<Option<&'a Value>> {
+    let risks = v::list(wave, "risks");
+    risks.iter().any(|r| v::get(r, "code").is_some()).then(|| {
+        risks
+            .iter()
+            .find(|r| v::text(r, "code").as_deref() == Some(code))
+    })
 }
 
-/// Lines for the runbook: what users of a wave see when their licence arrives.
+/// Whether a wave needs the Android message, and how many devices it concerns. The wave's
+/// `android-device-admin` risk decides when the wave lists coded risks; otherwise the wave's
+/// Android devices (any Android device, as the plan does not say which are device
+/// administrator) with the tenant-wide finding.
+fn android_in(wave: Option<&Value>, signals: &Signals) -> Option<Option<u64>> {
+    match wave.and_then(|w| wave_risk(w, "android-device-admin")) {
+        Some(Some(r)) => Some(v::count(r, "devices").or_else(|| v::count(r, "count"))),
+        Some(None) => None,
+        None => {
+            let devices = wave.and_then(wave_android);
+            (signals.android && devices.is_none_or(|n| n > 0))
+                .then(|| devices.or(signals.android_devices))
+        }
+    }
+}
+
+/// Whether a wave needs the mail message, and its users when the wave counts them (from the
+/// wave's `email-profile-reauth` risk; without coded risks, the tenant-wide signal).
+fn mail_in(wave: Option<&Value>, signals: &Signals) -> Option<Option<u64>> {
+    match wave.and_then(|w| wave_risk(w, "email-profile-reauth")) {
+        Some(Some(r)) => Some(v::count(r, "users").or_else(|| v::count(r, "count"))),
+        Some(None) => None,
+        None => signals.email.then_some(None),
+    }
+}
+
+/// What users of a wave see when their licence arrives: the wave's own `userImpact` when the
+/// plan has it, otherwise generic lines from the signals.
 pub fn what_users_see(wave: Option<&Value>, signals: &Signals) -> Vec<String> {
+    let planned = wave.map(|w| v::texts(w, "userImpact")).unwrap_or_default();
+    if !planned.is_empty() {
+        return planned;
+    }
     let window = wave
         .and_then(|w| v::get(w, "switchWindow"))
         .map(v::display)
@@ -95,12 +139,12 @@ pub fn what_users_see(wave: Option<&Value>, signals: &Signals) -> Vec<String> {
         "Devices move to Intune at their next check-in, without re-enrolment. Switch window: {}.",
         window.as_deref().unwrap_or("usually within 8 hours")
     )];
-    if signals.email {
+    if mail_in(wave, signals).is_some() {
         out.push(
             "Users with a managed mail profile may be asked once for their mail password.".into(),
         );
     }
-    if needs_android(wave, signals) {
+    if android_in(wave, signals).is_some() {
         out.push(
             "Android device-administrator users must set up a work profile in Company Portal to keep work mail."
                 .into(),
@@ -132,15 +176,16 @@ pub fn for_waves(
                 .map(v::display)
                 .filter(|s| !s.is_empty());
             let mut messages = vec![notice(&org, &wave, window.as_deref(), v::get(w, "users"))];
-            if signals.email {
-                messages.push(mail(&org, signals));
+            if let Some(users) = mail_in(Some(w), signals) {
+                messages.push(mail(&org, users, signals));
             }
-            if needs_android(Some(w), signals) {
-                messages.push(android(&org, wave_android(w).or(signals.android_devices)));
+            if let Some(devices) = android_in(Some(w), signals) {
+                messages.push(android(&org, devices));
             }
             WaveMessages {
                 wave,
                 anchor: format!("messages-{}", i + 1),
+                user_impact: v::texts(w, "userImpact"),
                 messages,
             }
         })
@@ -201,14 +246,19 @@ fn notice(org: &Org, wave: &str, window: Option<&str>, users: Option<&Value>) ->
     }
 }
 
-fn mail(org: &Org, signals: &Signals) -> Message {
+/// `wave_users`: the wave's users with a managed mail profile, when the wave counts them.
+fn mail(org: &Org, wave_users: Option<u64>, signals: &Signals) -> Message {
     let name = org.name();
-    let audience = match signals.email_users {
-        Some(n) => format!(
+    let audience = match (wave_users, signals.email_users) {
+        (Some(n), _) => format!(
+            "Users of this wave with a managed mail profile ({})",
+            v::plural(n, "user", "users")
+        ),
+        (None, Some(n)) => format!(
             "Users of this wave with a managed mail profile ({} in the tenant)",
             v::plural(n, "user", "users")
         ),
-        None => "Users of this wave with a managed mail profile".into(),
+        (None, None) => "Users of this wave with a managed mail profile".into(),
     };
     Message {
         kind: "mail-reauth",
@@ -236,7 +286,7 @@ fn mail(org: &Org, signals: &Signals) -> Message {
 fn android(org: &Org, devices: Option<u64>) -> Message {
     let audience = match devices {
         Some(n) => format!(
-            "Users of this wave with an Android device ({})",
+            "Users of this wave with an Android device-administrator device ({})",
             v::plural(n, "device", "devices")
         ),
         None => "Users of this wave with an Android device managed as device administrator".into(),
@@ -286,6 +336,44 @@ mod tests {
         assert_eq!(kinds(0), ["notice", "mail-reauth"]);
         assert_eq!(kinds(1), ["notice", "mail-reauth", "android-reenrol"]);
         assert!(m[1].messages[2].audience.contains("2 devices"));
+    }
+
+    #[test]
+    fn coded_wave_risks_decide_per_wave() {
+        let s = Signals::of(&json!({
+            "findings": [
+                {"code": "email-profile-reauth", "count": 12},
+                {"code": "android-device-admin", "count": 4},
+            ],
+        }));
+        let waves = [
+            // Android devices, but none is device administrator: no Android message.
+            json!({"id": 1, "devicesByPlatform": {"android": 3}, "risks": [
+                {"code": "email-profile-reauth", "severity": "info", "count": 6, "users": 6, "devices": 0},
+            ], "userImpact": ["6 users may be asked for their mail password."]}),
+            json!({"id": 2, "devicesByPlatform": {"android": 5, "ios": 1}, "risks": [
+                {"code": "android-device-admin", "severity": "warning", "count": 2, "users": 0, "devices": 2},
+            ]}),
+        ];
+        let m = for_waves(&waves, Some("Contoso"), &s);
+        let kinds = |i: usize| m[i].messages.iter().map(|x| x.kind).collect::<Vec<_>>();
+        assert_eq!(kinds(0), ["notice", "mail-reauth"]);
+        assert!(m[0].messages[1].audience.contains("(6 users)"));
+        assert_eq!(kinds(1), ["notice", "android-reenrol"]);
+        assert!(m[1].messages[1].audience.contains("(2 devices)"));
+        assert_eq!(
+            m[0].user_impact,
+            ["6 users may be asked for their mail password."]
+        );
+        assert_eq!(
+            what_users_see(Some(&waves[0]), &s),
+            ["6 users may be asked for their mail password."],
+            "the plan's words first"
+        );
+        let generic = what_users_see(Some(&waves[1]), &s);
+        assert!(generic[0].starts_with("Devices move to Intune"));
+        assert!(generic.iter().any(|l| l.contains("work profile")));
+        assert!(!generic.iter().any(|l| l.contains("mail password")));
     }
 
     #[test]

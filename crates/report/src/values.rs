@@ -129,16 +129,31 @@ pub fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// A human label for a platform spelling of the plan (mapping targets and device platforms).
+/// A human label for a target platform of the plan: the `platform` of recommendations, of the
+/// simulation's impact rows and of conflicts (`windows` there means the Windows 10/11 objects).
 pub fn platform_label(p: &str) -> String {
     match p {
-        "windows" => "Windows 10/11",
+        "windows" => "Windows 10/11".to_string(),
+        "ios" => "iOS/iPadOS".to_string(),
+        "androidDeviceAdmin" => "Android device administrator".to_string(),
+        "androidWorkProfile" => "Android Enterprise work profile".to_string(),
+        "mobile" => "iOS and Android".to_string(),
+        other => device_platform_label(other),
+    }
+}
+
+/// A human label for a device platform: the keys of a wave's `devicesByPlatform` (`windows`
+/// there counts every Windows device BMS manages, 8.1 and RT included, so it is "Windows") and
+/// of the snapshot's device counts.
+pub fn device_platform_label(p: &str) -> String {
+    match p {
+        "windows" | "Windows" => "Windows",
         "ios" => "iOS/iPadOS",
-        "androidDeviceAdmin" => "Android device administrator",
-        "androidWorkProfile" => "Android Enterprise work profile",
         "android" => "Android",
-        "mobile" => "iOS and Android",
+        "windowsMobile" => "Windows Mobile/Phone",
         "macOS" | "macos" => "macOS",
+        "linux" => "Linux",
+        "other" => "Other",
         other => other,
     }
     .to_string()
@@ -246,5 +261,12 @@ mod tests {
         assert!(severity_rank("blocker") < severity_rank("warning"));
         assert_eq!(severity_rank("whatever"), 3);
         assert_eq!(token("Not <ok>"), "not--ok-");
+        assert_eq!(platform_label("windows"), "Windows 10/11");
+        assert_eq!(platform_label("windowsMobile"), "Windows Mobile/Phone");
+        assert_eq!(platform_label("linux"), "Linux");
+        assert_eq!(platform_label("other"), "Other");
+        assert_eq!(device_platform_label("windows"), "Windows");
+        assert_eq!(device_platform_label("ios"), "iOS/iPadOS");
+        assert_eq!(device_platform_label("Android"), "Android");
     }
 }

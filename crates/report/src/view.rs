@@ -13,8 +13,13 @@ use serde_json::Value;
 
 /// How many subjects a finding lists before "and N more".
 pub const SUBJECTS_SHOWN: usize = 25;
-/// How many affected users a conflict or the impact table lists.
+/// How many users a conflict, the impact table or the list of users in no wave names.
 pub const USERS_SHOWN: usize = 25;
+/// How many rows the impact-by-setting table shows at least, when that many settings change
+/// (the settings that turn looser, conflict or are lost are always shown, even beyond it).
+pub const SETTINGS_SHOWN: usize = 30;
+/// How many steps a step's "after …" lists before "and N more".
+pub const DEPENDS_SHOWN: usize = 5;
 
 /// Finding codes shown again in the licences section.
 const LICENCE_CODES: [&str; 6] = [
@@ -39,7 +44,7 @@ pub struct View {
     pub policies: Option<Policies>,
     pub findings: Option<Findings>,
     pub impact: Option<Impact>,
-    pub conflicts: Option<Vec<ConflictView>>,
+    pub conflicts: Option<Conflicts>,
     pub waves: Option<Waves>,
     pub runbook: Option<Runbook>,
     pub messages: Option<Vec<WaveMessages>>,
@@ -231,12 +236,24 @@ pub struct SubjectView {
 
 #[derive(Debug, Serialize)]
 pub struct Impact {
+    /// `40 users · 62 user × platform pairs`, when the simulation counted them.
+    pub scope: Option<String>,
     pub outcomes: Vec<OutcomeCount>,
     pub chart: Option<BarChart>,
     pub columns: Vec<&'static str>,
+    /// The settings that change for someone, most changes first: every one that turns looser,
+    /// conflicts or is lost, then the others up to [`SETTINGS_SHOWN`] rows.
     pub by_setting: Vec<ImpactRow>,
+    /// Settings that change (only stricter or new) but are not listed.
+    pub settings_more: u64,
+    /// Settings unchanged for everyone (not listed).
+    pub settings_unchanged: u64,
+    /// Some listed row has an assumed stricter/looser order.
+    pub any_assumed: bool,
     pub by_platform: Vec<ImpactRow>,
-    pub most_affected: Vec<(String, String)>,
+    /// The by-platform rows carry a user count.
+    pub platform_users: bool,
+    pub most_affected: Vec<AffectedUser>,
     pub more_affected: u64,
     pub notes: Vec<String>,
 }
@@ -251,28 +268,110 @@ pub struct OutcomeCount {
 
 #[derive(Debug, Serialize)]
 pub struct ImpactRow {
+    /// The setting (without its `bms:` prefix) or the platform.
     pub name: String,
     pub platform: Option<String>,
+    /// A BMS setting with no Intune property (`bms:` keys of the simulation).
+    pub bms_only: bool,
+    /// Whether its stricter/looser order is our assumption (`orderAssumed`).
+    pub order_assumed: bool,
+    pub users: Option<String>,
     /// One cell per entry of `Impact::columns`, empty when zero or unknown.
     pub cells: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AffectedUser {
+    /// Display name, or the UPN / ID when there is none.
+    pub name: String,
+    /// The UPN, when it is not already the name.
+    pub upn: Option<String>,
+    pub changes: String,
+    pub lost: String,
+    pub conflicts: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Conflicts {
+    pub list: Vec<ConflictView>,
+    /// How Intune resolves them, neither-applies first.
+    pub by_rule: Vec<RuleCount>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RuleCount {
+    pub label: String,
+    pub count: u64,
+    /// Badge class: `out-conflict` when neither value applies, `neutral` otherwise.
+    pub class: &'static str,
 }
 
 #[derive(Debug, Serialize)]
 pub struct ConflictView {
     pub setting: String,
     pub platform: Option<String>,
-    /// (object, its value), in the plan's order.
-    pub sides: Vec<(String, String)>,
+    /// The objects that disagree, in the plan's order.
+    pub sides: Vec<ConflictSide>,
     pub resolution: Option<String>,
+    /// What the devices get: the applied value, or that neither applies.
+    pub applied: Option<String>,
+    /// The rule as a CSS-safe token (`configuration-conflict`, …).
+    pub rule: Option<String>,
     pub affected: Option<String>,
     pub affected_names: Vec<String>,
+    /// Affected users not named.
+    pub affected_more: u64,
     pub suggested_fix: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ConflictSide {
+    pub name: String,
+    /// `new configuration profile, from BMS policy Sales` / `existing compliance policy`.
+    pub about: Option<String>,
+    /// `new` (this plan creates it), `existing`, or none.
+    pub origin: Option<&'static str>,
+    pub value: String,
+    /// Its value is the one Intune applies.
+    pub applies: bool,
 }
 
 #[derive(Debug, Serialize)]
 pub struct Waves {
     pub list: Vec<WaveView>,
     pub timeline: Option<Timeline>,
+    /// `automatic` or `from the waves file x.toml`.
+    pub selection_mode: Option<String>,
+    pub selection_rules: Vec<String>,
+    pub capacity: Option<Capacity>,
+    pub unplaced: Option<Unplaced>,
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Capacity {
+    /// `17 users wait for licences` when the waves leave users out for lack of seats.
+    pub headline: Option<String>,
+    pub statement: Option<String>,
+    pub facts: Vec<Fact>,
+    /// `EMS: 3 planned of 3 free`, in the planner's order.
+    pub skus: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Unplaced {
+    pub count: u64,
+    /// `17 users wait for licences`, `3 users are in no wave of the waves file`.
+    pub headline: String,
+    pub list: Vec<UnplacedView>,
+    pub more: u64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct UnplacedView {
+    pub user: String,
+    pub reason: String,
+    pub policy: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -282,12 +381,29 @@ pub struct WaveView {
     pub name: String,
     pub label: String,
     pub users: Option<String>,
+    /// Why these users are in the wave.
+    pub selection: Option<String>,
+    /// `2 new seats (EMS 2) · 14 already hold Intune`.
+    pub licences: Option<String>,
+    /// Licence capacity cut this wave short.
+    pub limited: bool,
     pub devices: Vec<(String, u64)>,
     pub devices_total: u64,
     pub risks: Vec<Risk>,
     pub switch_window: Option<String>,
-    pub exit_gates: Vec<String>,
+    pub exit_gates: Vec<Gate>,
     pub steps: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Gate {
+    pub text: String,
+    /// Where and how to measure it.
+    pub how: Option<String>,
+    /// The metric the threshold is on, when it has one.
+    pub metric: Option<String>,
+    /// `≥ 95`, `= 0`, `≤ 3`, `between 1 and 5`.
+    pub bound: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -308,10 +424,12 @@ pub struct Phase {
     pub title: String,
     pub anchor: String,
     pub steps: Vec<StepView>,
-    /// What users see when this phase runs (from the same signals as the messages).
+    /// What users see when this phase runs: the wave's `userImpact` (or generic lines from the
+    /// same signals as the messages), and lines that several of its steps share.
     pub user_impact: Vec<String>,
-    /// Checks before the next wave: the wave's exit gates, after its last phase.
-    pub gates: Vec<String>,
+    /// Checks before the next wave: the wave's exit gates, after its last phase, when no
+    /// `verify` step of the wave lists them.
+    pub gates: Vec<Gate>,
 }
 
 #[derive(Debug, Serialize)]
@@ -322,9 +440,20 @@ pub struct StepView {
     pub title: String,
     pub target: Option<String>,
     pub detail: Option<String>,
+    /// The first [`DEPENDS_SHOWN`] steps it runs after.
     pub depends_on: Vec<String>,
+    /// Steps it runs after that are not listed.
+    pub depends_more: u64,
     /// `Some(false)` for one-way steps.
     pub reversible: Option<bool>,
+    /// Done by hand (no Graph request).
+    pub manual: bool,
+    /// What users see when this step runs, beyond what the phase says.
+    pub user_impact: Vec<String>,
+    /// What to check once it is done.
+    pub checks: Vec<String>,
+    /// A wave's `verify` step: the wave's exit gates, with how to measure them.
+    pub gates: Vec<Gate>,
     pub rollback: Option<String>,
 }
 
@@ -343,10 +472,10 @@ pub fn build(root: &Value) -> View {
     let signals = messages::Signals::of(root);
 
     let findings = v::get(root, "findings").map(|f| findings(v::as_list(f)));
-    let conflicts = v::get(root, "conflicts").map(|c| v::as_list(c).iter().map(conflict).collect());
+    let conflicts = v::get(root, "conflicts").map(|c| conflicts(v::as_list(c)));
     let waves_raw = v::get(root, "waves").map(v::as_list);
     let steps_raw = v::get(root, "steps").map(v::as_list);
-    let waves = waves_raw.map(|w| waves(w, steps_raw.unwrap_or(&[])));
+    let waves = waves_raw.map(|w| waves(root, w, steps_raw.unwrap_or(&[])));
     let runbook = steps_raw.map(|s| runbook(s, waves_raw.unwrap_or(&[]), &signals));
     let messages = waves_raw.map(|w| messages::for_waves(w, organization.as_deref(), &signals));
     let policies = (v::get(root, "recommendations").is_some()
@@ -358,14 +487,14 @@ pub fn build(root: &Value) -> View {
     let summary = summary(
         root,
         findings.as_ref(),
-        conflicts.as_ref().map(Vec::len),
+        conflicts.as_ref().map(|c| c.list.len()),
         waves.as_ref(),
     );
     let signoff = signoff(
         &summary.verdict,
         policies.is_some(),
         conflicts.is_some(),
-        waves.is_some(),
+        waves.as_ref(),
         &signals,
     );
 
@@ -589,12 +718,21 @@ fn summary(
         ));
     }
     if let Some(w) = waves {
-        let pilot = w
+        let mut detail: Vec<String> = w
             .list
             .first()
             .and_then(|w| w.users.as_ref())
-            .map(|u| format!("pilot: {u} users"));
-        facts.push(fact("Waves", w.list.len(), pilot));
+            .map(|u| format!("pilot: {u} users"))
+            .into_iter()
+            .collect();
+        if let Some(u) = &w.unplaced {
+            detail.push(u.headline.clone());
+        }
+        facts.push(fact(
+            "Waves",
+            w.list.len(),
+            (!detail.is_empty()).then(|| detail.join(" · ")),
+        ));
     }
 
     let mut charts = Vec::new();
@@ -614,7 +752,7 @@ fn summary(
             .iter()
             .filter_map(|(k, n)| {
                 v::as_count(n).map(|n| BarInput {
-                    label: v::platform_label(k),
+                    label: v::device_platform_label(k),
                     value: n,
                     class: "plat".into(),
                 })
@@ -1056,67 +1194,154 @@ fn impact(imp: &Value) -> Impact {
                 .collect(),
         )
     });
-    let cells = |row: &Value| -> Vec<String> {
+    // A row's counts: flat in the row (the simulation's shape) or under `counts`/`byOutcome`.
+    let counts = |row: &Value| -> Vec<u64> {
         let counts = v::get_any(row, &["counts", "byOutcome"]).unwrap_or(row);
         OUTCOMES
             .iter()
-            .map(|(k, _, _)| match v::get(counts, k).and_then(v::as_count) {
-                Some(0) | None => String::new(),
-                Some(n) => n.to_string(),
-            })
+            .map(|(k, _, _)| v::get(counts, k).and_then(v::as_count).unwrap_or(0))
             .collect()
     };
-    let by_setting = v::list(imp, "bySetting")
+    let cells = |n: &[u64]| -> Vec<String> {
+        n.iter()
+            .map(|&n| if n == 0 { String::new() } else { n.to_string() })
+            .collect()
+    };
+    // Outcome positions in `OUTCOMES`.
+    let at = |key: &str| OUTCOMES.iter().position(|o| o.0 == key).unwrap_or(0);
+    let (stricter, looser, conflict, lost, new) = (
+        at("stricter"),
+        at("looser"),
+        at("conflict"),
+        at("lost"),
+        at("new"),
+    );
+    struct Ranked {
+        /// Changes to what BMS enforced (stricter, looser, conflict, lost).
+        enforced: u64,
+        new: u64,
+        /// Turns looser, conflicts or is lost: always listed.
+        must: bool,
+        row: ImpactRow,
+    }
+    let mut settings: Vec<Ranked> = v::list(imp, "bySetting")
         .iter()
-        .map(|r| ImpactRow {
-            name: v::text_any(r, &["setting", "bmsProperty", "targetProperty", "name"])
-                .unwrap_or_default(),
-            platform: v::text(r, "platform").map(|p| v::platform_label(&p)),
-            cells: cells(r),
+        .map(|r| {
+            let n = counts(r);
+            let key = v::text_any(r, &["setting", "bmsProperty", "targetProperty", "name"])
+                .unwrap_or_default();
+            let (bms_only, name) = match key.strip_prefix("bms:") {
+                Some(p) => (true, p.to_string()),
+                None => (false, key),
+            };
+            Ranked {
+                enforced: n[stricter] + n[looser] + n[conflict] + n[lost],
+                new: n[new],
+                must: n[looser] + n[conflict] + n[lost] > 0,
+                row: ImpactRow {
+                    name,
+                    platform: v::text(r, "platform").map(|p| v::platform_label(&p)),
+                    bms_only,
+                    order_assumed: v::boolean(r, "orderAssumed").unwrap_or(false),
+                    users: None,
+                    cells: cells(&n),
+                },
+            }
         })
         .collect();
-    let by_platform = match v::get(imp, "byPlatform") {
+    let total = settings.len();
+    settings.retain(|r| r.enforced + r.new > 0);
+    let settings_unchanged = (total - settings.len()) as u64;
+    // Most changes to what BMS enforced first, then most new values; the plan's order
+    // (platform, then setting) among equals.
+    settings.sort_by(|a, b| b.enforced.cmp(&a.enforced).then(b.new.cmp(&a.new)));
+    let must = settings.iter().filter(|r| r.must).count();
+    let mut budget = SETTINGS_SHOWN.saturating_sub(must);
+    let mut settings_more = 0u64;
+    let mut by_setting = Vec::new();
+    for r in settings {
+        if r.must {
+            by_setting.push(r.row);
+        } else if budget > 0 {
+            budget -= 1;
+            by_setting.push(r.row);
+        } else {
+            settings_more += 1;
+        }
+    }
+
+    let platform_row = |name: String, r: &Value| ImpactRow {
+        name,
+        platform: None,
+        bms_only: false,
+        order_assumed: false,
+        users: v::get(r, "users")
+            .map(|u| v::as_count(u).map_or_else(|| v::display(u), |n| n.to_string())),
+        cells: cells(&counts(r)),
+    };
+    let by_platform: Vec<ImpactRow> = match v::get(imp, "byPlatform") {
         Some(Value::Object(m)) => m
             .iter()
-            .map(|(k, r)| ImpactRow {
-                name: v::platform_label(k),
-                platform: None,
-                cells: cells(r),
-            })
+            .map(|(k, r)| platform_row(v::platform_label(k), r))
             .collect(),
         Some(Value::Array(a)) => a
             .iter()
-            .map(|r| ImpactRow {
-                name: v::text_any(r, &["platform", "name"])
+            .map(|r| {
+                let name = v::text_any(r, &["platform", "name"])
                     .map(|p| v::platform_label(&p))
-                    .unwrap_or_default(),
-                platform: None,
-                cells: cells(r),
+                    .unwrap_or_default();
+                platform_row(name, r)
             })
             .collect(),
         _ => vec![],
     };
+
     let users = v::list(imp, "mostAffectedUsers");
+    let number = |u: &Value, keys: &[&str]| {
+        v::get_any(u, keys)
+            .map(|c| v::as_count(c).map_or_else(|| v::display(c), |n| n.to_string()))
+            .unwrap_or_default()
+    };
     let most_affected = users
         .iter()
         .take(USERS_SHOWN)
         .map(|u| {
-            let who = v::get_any(u, &["user", "userPrincipalName", "name", "id"])
-                .map(v::reference)
+            let upn = v::text(u, "userPrincipalName");
+            let name = v::text(u, "displayName")
+                .or_else(|| v::get_any(u, &["user", "name"]).map(v::reference))
+                .or_else(|| upn.clone())
+                .or_else(|| v::text(u, "id"))
                 .unwrap_or_else(|| v::reference(u));
-            let changes = v::get_any(u, &["changes", "count", "settings"])
-                .map(|c| v::as_count(c).map_or_else(|| v::display(c), |n| n.to_string()))
-                .unwrap_or_default();
-            (who, changes)
+            AffectedUser {
+                upn: upn.filter(|x| *x != name),
+                name,
+                changes: number(u, &["changes", "count", "settings"]),
+                lost: number(u, &["lost"]),
+                conflicts: number(u, &["conflicts", "conflict"]),
+            }
         })
         .collect();
+    let scope = match (v::count(imp, "users"), v::count(imp, "userPlatforms")) {
+        (Some(u), Some(p)) => Some(format!(
+            "{} on {}",
+            v::plural(u, "user", "users"),
+            v::plural(p, "user × platform pair", "user × platform pairs")
+        )),
+        (Some(u), None) => Some(v::plural(u, "user", "users")),
+        _ => None,
+    };
     let mut notes = v::texts(imp, "assumptions");
     notes.extend(v::texts(imp, "notes"));
     Impact {
+        scope,
         outcomes,
         chart,
         columns: OUTCOMES.iter().map(|o| o.1).collect(),
+        any_assumed: by_setting.iter().any(|r| r.order_assumed),
         by_setting,
+        settings_more,
+        settings_unchanged,
+        platform_users: by_platform.iter().any(|r| r.users.is_some()),
         by_platform,
         most_affected,
         more_affected: users.len().saturating_sub(USERS_SHOWN) as u64,
@@ -1124,34 +1349,136 @@ fn impact(imp: &Value) -> Impact {
     }
 }
 
+/// How Intune resolves a conflict, by `rule`: (rank, label). Neither-applies first.
+fn conflict_rule(rule: &str) -> (usize, String) {
+    match rule {
+        "configuration-conflict" => (
+            0,
+            "neither value applies (two configuration profiles disagree)".into(),
+        ),
+        "compliance-beats-configuration" => (
+            1,
+            "the compliance policy's value applies over the configuration profile's".into(),
+        ),
+        "most-restrictive-compliance" => {
+            (2, "the most restrictive compliance value applies".into())
+        }
+        other => (3, other.to_string()),
+    }
+}
+
+fn conflicts(list: &[Value]) -> Conflicts {
+    let mut views: Vec<(usize, ConflictView)> = list
+        .iter()
+        .map(|c| {
+            let rank = v::text(c, "rule").map_or(3, |r| conflict_rule(&r).0);
+            (rank, conflict(c))
+        })
+        .collect();
+    // Neither-applies first; the plan's order otherwise.
+    views.sort_by_key(|(rank, _)| *rank);
+    let mut by_rule: Vec<(usize, String, u64)> = Vec::new();
+    for c in list {
+        if let Some(rule) = v::text(c, "rule") {
+            let (rank, label) = conflict_rule(&rule);
+            match by_rule.iter_mut().find(|r| r.1 == label) {
+                Some(r) => r.2 += 1,
+                None => by_rule.push((rank, label, 1)),
+            }
+        }
+    }
+    by_rule.sort_by_key(|r| r.0);
+    Conflicts {
+        list: views.into_iter().map(|(_, c)| c).collect(),
+        by_rule: by_rule
+            .into_iter()
+            .map(|(rank, label, count)| RuleCount {
+                label,
+                count,
+                class: if rank == 0 { "out-conflict" } else { "neutral" },
+            })
+            .collect(),
+    }
+}
+
+/// `configuration` → `configuration profile`.
+fn object_kind(kind: &str) -> String {
+    match kind {
+        "configuration" => "configuration profile".into(),
+        "compliance" => "compliance policy".into(),
+        "conditionalAccess" => "Conditional Access policy".into(),
+        other => other.to_string(),
+    }
+}
+
 fn conflict(c: &Value) -> ConflictView {
     let objects = v::list(c, "objects");
     let values = v::list(c, "values");
+    let applied = c.as_object().and_then(|o| o.get("appliedValue"));
+    let rule = v::text(c, "rule");
     let sides = (0..objects.len().max(values.len()))
         .map(|i| {
-            (
-                objects
-                    .get(i)
-                    .map(v::reference)
+            let o = objects.get(i);
+            let value = values.get(i);
+            let origin = o
+                .and_then(|o| v::text(o, "origin"))
+                .map(|x| match x.as_str() {
+                    "generated" | "new" => "new",
+                    _ => "existing",
+                });
+            let kind = o.and_then(|o| v::text(o, "kind")).map(|k| object_kind(&k));
+            let about = match (origin, kind) {
+                (Some(origin), Some(kind)) => Some(format!("{origin} {kind}")),
+                (Some(origin), None) => Some(format!("{origin} object")),
+                (None, Some(kind)) => Some(kind),
+                (None, None) => None,
+            }
+            .map(|a| match o.and_then(|o| v::text(o, "sourcePolicy")) {
+                Some(p) => format!("{a}, from BMS policy {p}"),
+                None => a,
+            });
+            ConflictSide {
+                name: o
+                    .map(|o| {
+                        if o.is_object() {
+                            v::text_any(o, &["displayName", "name", "id"])
+                                .unwrap_or_else(|| v::display(o))
+                        } else {
+                            v::display(o)
+                        }
+                    })
                     .unwrap_or_else(|| "?".into()),
-                values.get(i).map(v::display).unwrap_or_default(),
-            )
+                about,
+                origin,
+                value: value.map(v::display).unwrap_or_default(),
+                applies: matches!((value, applied), (Some(x), Some(a)) if !a.is_null() && x == a),
+            }
         })
         .collect();
     let affected = v::get(c, "affectedUsers");
+    let samples: Vec<String> = match affected {
+        Some(Value::Array(a)) => a.iter().map(v::reference).collect(),
+        _ => v::texts(c, "sampleUsers"),
+    };
+    let total = affected
+        .and_then(v::as_count)
+        .unwrap_or(samples.len() as u64)
+        .max(samples.len() as u64);
+    let shown = samples.len().min(USERS_SHOWN);
     ConflictView {
         setting: v::text_any(c, &["setting", "targetProperty", "bmsProperty"])
             .unwrap_or_else(|| "(setting)".into()),
         platform: v::text(c, "platform").map(|p| v::platform_label(&p)),
         sides,
         resolution: v::text(c, "resolution"),
+        // `null` (neither applies) is what the resolution says already.
+        applied: applied.filter(|a| !a.is_null()).map(v::display),
+        rule: rule.as_deref().map(v::token),
         affected: affected
             .and_then(v::as_count)
             .map(|n| v::plural(n, "user", "users")),
-        affected_names: affected
-            .and_then(Value::as_array)
-            .map(|a| a.iter().take(USERS_SHOWN).map(v::reference).collect())
-            .unwrap_or_default(),
+        affected_names: samples.into_iter().take(USERS_SHOWN).collect(),
+        affected_more: total.saturating_sub(shown as u64),
         suggested_fix: v::text_any(c, &["suggestedFix", "fix"]),
     }
 }
@@ -1176,7 +1503,7 @@ fn steps_of<'a>(steps: &'a [Value], wave_id: &str) -> impl Iterator<Item = &'a V
         .filter(move |s| v::text(s, "wave").is_some_and(|w| w == wave_id))
 }
 
-fn waves(list: &[Value], steps: &[Value]) -> Waves {
+fn waves(root: &Value, list: &[Value], steps: &[Value]) -> Waves {
     let views: Vec<WaveView> = list
         .iter()
         .enumerate()
@@ -1185,24 +1512,23 @@ fn waves(list: &[Value], steps: &[Value]) -> Waves {
             let mut devices: Vec<(String, u64)> = v::object(w, "devicesByPlatform")
                 .into_iter()
                 .flatten()
-                .filter_map(|(k, n)| v::as_count(n).map(|n| (v::platform_label(k), n)))
+                .filter_map(|(k, n)| v::as_count(n).map(|n| (v::device_platform_label(k), n)))
                 .collect();
             devices.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             WaveView {
                 anchor: format!("wave-{}", i + 1),
                 users: v::get(w, "users")
                     .map(|u| v::as_count(u).map_or_else(|| v::display(u), |n| n.to_string())),
+                selection: v::text(w, "selection"),
+                licences: wave_licences(w),
+                limited: v::boolean(w, "limitedByLicenses").unwrap_or(false),
                 devices_total: devices.iter().map(|d| d.1).sum(),
                 devices,
                 risks: v::list(w, "risks").iter().map(risk).collect(),
                 switch_window: v::get(w, "switchWindow")
                     .map(switch_window)
                     .filter(|s| !s.is_empty()),
-                exit_gates: v::list(w, "exitGates")
-                    .iter()
-                    .map(gate)
-                    .filter(|s| !s.is_empty())
-                    .collect(),
+                exit_gates: gates(w),
                 steps: steps_of(steps, &id).count(),
                 id,
                 name,
@@ -1242,9 +1568,148 @@ fn waves(list: &[Value], steps: &[Value]) -> Waves {
             }),
         });
     }
+    let selection = v::get(root, "waveSelection");
+    let unplaced = v::get(root, "unplacedUsers").map(|u| unplaced(v::as_list(u)));
     Waves {
         list: views,
         timeline: charts::timeline(rows),
+        selection_mode: selection.and_then(|s| v::text(s, "mode")).map(|m| {
+            match (m.as_str(), selection.and_then(|s| v::text(s, "file"))) {
+                ("file", Some(f)) => format!("from the waves file {f}"),
+                ("file", None) => "from a waves file".into(),
+                _ => m,
+            }
+        }),
+        selection_rules: selection.map(|s| v::texts(s, "rules")).unwrap_or_default(),
+        capacity: v::get(root, "licenseCapacity").map(|c| capacity(c, unplaced.as_ref())),
+        unplaced: unplaced.filter(|u| u.count > 0),
+        notes: v::texts(root, "stagingNotes"),
+    }
+}
+
+/// `2 new seats (EMS 2) · 14 already hold Intune · 1 Intune plan switched on`.
+fn wave_licences(w: &Value) -> Option<String> {
+    let mut parts = Vec::new();
+    if let Some(n) = v::count(w, "seatsNeeded").filter(|n| *n > 0) {
+        let skus: Vec<String> = v::list(w, "licenses")
+            .iter()
+            .filter_map(|l| {
+                let sku = v::text_any(l, &["skuPartNumber", "skuId"])?;
+                Some(match v::count(l, "seats") {
+                    Some(s) => format!("{sku} {s}"),
+                    None => sku,
+                })
+            })
+            .collect();
+        let seats = v::plural(n, "new seat", "new seats");
+        parts.push(if skus.is_empty() {
+            seats
+        } else {
+            format!("{seats} ({})", skus.join(", "))
+        });
+    }
+    if let Some(n) = v::count(w, "alreadyLicensed").filter(|n| *n > 0) {
+        parts.push(format!("{n} already hold Intune"));
+    }
+    if let Some(n) = v::count(w, "enablePlan").filter(|n| *n > 0) {
+        parts.push(format!(
+            "{} switched on",
+            v::plural(n, "Intune plan", "Intune plans")
+        ));
+    }
+    (!parts.is_empty()).then(|| parts.join(" · "))
+}
+
+fn capacity(c: &Value, unplaced: Option<&Unplaced>) -> Capacity {
+    let mut facts = Vec::new();
+    for (key, label) in [
+        ("seatsNeeded", "New seats needed"),
+        ("freeSeats", "Free Intune seats"),
+        ("seatsPlanned", "Seats the waves use"),
+        ("shortfall", "Seats to buy"),
+        ("alreadyLicensed", "Already hold Intune"),
+        ("enablePlan", "Plan to switch on"),
+    ] {
+        if let Some(n) = v::count(c, key) {
+            if n > 0 || !matches!(key, "shortfall" | "enablePlan" | "alreadyLicensed") {
+                facts.push(fact(label, n, None));
+            }
+        }
+    }
+    let skus = v::list(c, "skus")
+        .iter()
+        .filter_map(|s| {
+            let name = v::text_any(s, &["skuPartNumber", "skuId"])?;
+            Some(match (v::count(s, "planned"), v::count(s, "free")) {
+                (Some(p), Some(f)) => format!("{name}: {p} planned of {f} free"),
+                (None, Some(f)) => format!("{name}: {f} free"),
+                _ => name,
+            })
+        })
+        .collect();
+    let waiting = v::count(c, "blockedUsers").filter(|n| *n > 0);
+    Capacity {
+        headline: unplaced
+            .filter(|u| u.count > 0)
+            .map(|u| u.headline.clone())
+            .or_else(|| waiting.map(waiting_headline)),
+        statement: v::text(c, "statement"),
+        facts,
+        skus,
+    }
+}
+
+/// `17 users wait for licences`.
+fn waiting_headline(n: u64) -> String {
+    format!("{} for licences", v::plural(n, "user waits", "users wait"))
+}
+
+fn unplaced(list: &[Value]) -> Unplaced {
+    let reason = |u: &Value| v::text(u, "reason").unwrap_or_default();
+    let waiting = list
+        .iter()
+        .filter(|u| reason(u) == "license-capacity")
+        .count() as u64;
+    let other = list.len() as u64 - waiting;
+    let mut parts = Vec::new();
+    if waiting > 0 {
+        parts.push(waiting_headline(waiting));
+    }
+    if other > 0 {
+        let not_in_file = list
+            .iter()
+            .filter(|u| reason(u) == "not-in-waves-file")
+            .count() as u64;
+        if not_in_file == other {
+            parts.push(format!(
+                "{} in no wave of the waves file",
+                v::plural(other, "user is", "users are")
+            ));
+        } else {
+            parts.push(format!(
+                "{} in no wave",
+                v::plural(other, "user is", "users are")
+            ));
+        }
+    }
+    Unplaced {
+        count: list.len() as u64,
+        headline: parts.join("; "),
+        list: list
+            .iter()
+            .take(USERS_SHOWN)
+            .map(|u| UnplacedView {
+                user: v::text_any(u, &["userPrincipalName", "displayName", "id"])
+                    .unwrap_or_else(|| v::display(u)),
+                reason: match reason(u).as_str() {
+                    "license-capacity" => "waits for a licence (seats ran out)".into(),
+                    "not-in-waves-file" => "in no wave of the waves file".into(),
+                    other => other.to_string(),
+                },
+                policy: v::text(u, "bmsPolicy"),
+            })
+            .collect(),
+        more: (list.len() as u64).saturating_sub(USERS_SHOWN as u64),
     }
 }
 
@@ -1259,8 +1724,20 @@ fn risk(r: &Value) -> Risk {
     let severity = v::text(r, "severity");
     let mut text = v::text_any(r, &["title", "text", "detail", "description", "code"])
         .unwrap_or_else(|| v::display(r));
-    if let Some(n) = v::count(r, "count") {
-        text = format!("{text} ({n})");
+    let users = v::count(r, "users").filter(|n| *n > 0);
+    let devices = v::count(r, "devices").filter(|n| *n > 0);
+    let what = match (users, devices) {
+        (Some(u), Some(d)) => Some(format!(
+            "{}, {}",
+            v::plural(u, "user", "users"),
+            v::plural(d, "device", "devices")
+        )),
+        (Some(u), None) => Some(v::plural(u, "user", "users")),
+        (None, Some(d)) => Some(v::plural(d, "device", "devices")),
+        (None, None) => v::count(r, "count").map(|n| n.to_string()),
+    };
+    if let Some(w) = what {
+        text = format!("{text} ({w})");
     }
     Risk {
         severity_label: severity.as_deref().map(v::severity_label),
@@ -1291,15 +1768,41 @@ fn switch_window(s: &Value) -> String {
     }
 }
 
-fn gate(g: &Value) -> String {
+/// The exit gates of a wave.
+fn gates(w: &Value) -> Vec<Gate> {
+    v::list(w, "exitGates")
+        .iter()
+        .map(gate)
+        .filter(|g| !g.text.is_empty())
+        .collect()
+}
+
+fn gate(g: &Value) -> Gate {
     if !g.is_object() {
-        return v::display(g);
+        return Gate {
+            text: v::display(g),
+            how: None,
+            metric: None,
+            bound: None,
+        };
     }
     let text = v::text_any(g, &["description", "title", "check", "text", "name", "id"])
         .unwrap_or_else(|| v::display(g));
-    match v::text_any(g, &["threshold", "target"]) {
-        Some(t) => format!("{text} (≥ {t})"),
-        None => text,
+    let min = v::text(g, "min");
+    let max = v::text(g, "max");
+    let bound = match (min, max) {
+        (Some(a), Some(b)) if a == b => Some(format!("= {a}")),
+        (Some(a), Some(b)) => Some(format!("between {a} and {b}")),
+        (Some(a), None) => Some(format!("≥ {a}")),
+        (None, Some(b)) if b == "0" => Some("= 0".into()),
+        (None, Some(b)) => Some(format!("≤ {b}")),
+        (None, None) => v::text_any(g, &["threshold", "target"]).map(|t| format!("≥ {t}")),
+    };
+    Gate {
+        text,
+        how: v::text(g, "how"),
+        metric: v::text(g, "metric").filter(|_| bound.is_some()),
+        bound,
     }
 }
 
@@ -1319,17 +1822,18 @@ fn kind_label(kind: &str) -> String {
 }
 
 fn runbook(steps: &[Value], waves: &[Value], signals: &messages::Signals) -> Runbook {
+    let find_wave = |id: &str| {
+        waves
+            .iter()
+            .find(|w| v::text(w, "id").as_deref() == Some(id))
+    };
+    // Phases: runs of consecutive steps of the same wave (or tenant-wide).
     let mut phases: Vec<Phase> = Vec::new();
     let mut current: Option<Option<String>> = None;
     for s in steps {
         let wave = v::text(s, "wave");
         if current.as_ref() != Some(&wave) {
-            let raw = wave.as_deref().and_then(|id| {
-                waves
-                    .iter()
-                    .find(|w| v::text(w, "id").as_deref() == Some(id))
-            });
-            let title = match (&wave, raw) {
+            let title = match (&wave, wave.as_deref().and_then(find_wave)) {
                 (None, _) => "Tenant-wide".to_string(),
                 (Some(_), Some(w)) => wave_label(w).2,
                 (Some(id), None) => format!("Wave {id}"),
@@ -1343,42 +1847,79 @@ fn runbook(steps: &[Value], waves: &[Value], signals: &messages::Signals) -> Run
             });
             current = Some(wave.clone());
         }
-        let kind = v::text(s, "kind").unwrap_or_default();
         let phase = phases.last_mut().expect("a phase was pushed");
+        let kind = v::text(s, "kind").unwrap_or_default();
         if kind == "assign-license" && phase.user_impact.is_empty() {
-            phase.user_impact = messages::what_users_see(
-                wave.as_deref().and_then(|id| {
-                    waves
-                        .iter()
-                        .find(|w| v::text(w, "id").as_deref() == Some(id))
-                }),
-                signals,
-            );
+            phase.user_impact =
+                messages::what_users_see(wave.as_deref().and_then(find_wave), signals);
         }
+        // A wave's verify step checks the wave's exit gates: show them, with how to measure
+        // them, in place of the checks that repeat them.
+        let verify_wave = (kind == "verify")
+            .then(|| {
+                v::get(s, "target")
+                    .and_then(|t| v::text(t, "wave"))
+                    .or_else(|| wave.clone())
+            })
+            .flatten()
+            .and_then(|id| find_wave(&id));
+        let gates = verify_wave.map(gates).unwrap_or_default();
+        let checks = v::texts(s, "checks")
+            .into_iter()
+            .filter(|c| !gates.iter().any(|g| c.starts_with(&g.text)))
+            .collect();
+        let depends = v::texts(s, "dependsOn");
+        let title = v::text_any(s, &["title", "kind"]).unwrap_or_default();
         phase.steps.push(StepView {
             id: v::text(s, "id").unwrap_or_default(),
             kind_label: kind_label(&kind),
             kind: v::token(&kind),
-            title: v::text_any(s, &["title", "kind"]).unwrap_or_default(),
+            // Not when the title names it already.
             target: v::get(s, "target")
                 .map(v::reference)
-                .filter(|t| !t.is_empty()),
+                .filter(|t| !t.is_empty() && !title.contains(t.as_str())),
+            title,
             detail: v::text_any(s, &["detail", "instructions", "description"]),
-            depends_on: v::texts(s, "dependsOn"),
+            depends_more: depends.len().saturating_sub(DEPENDS_SHOWN) as u64,
+            depends_on: depends.into_iter().take(DEPENDS_SHOWN).collect(),
             reversible: v::boolean(s, "reversible"),
+            manual: v::boolean(s, "manual").unwrap_or(false),
+            user_impact: v::texts(s, "userImpact"),
+            checks,
+            gates,
             rollback: v::text(s, "rollback"),
         });
     }
-    // The exit gates of each wave go after its last phase.
+    // Lines several steps of a phase share go to the phase ("What users will see"); a step
+    // keeps only what the phase does not say.
+    for phase in &mut phases {
+        let mut seen: Vec<(&str, usize)> = Vec::new();
+        for s in &phase.steps {
+            for l in &s.user_impact {
+                match seen.iter_mut().find(|(x, _)| *x == l) {
+                    Some(e) => e.1 += 1,
+                    None => seen.push((l, 1)),
+                }
+            }
+        }
+        let shared: Vec<String> = seen
+            .into_iter()
+            .filter(|(l, n)| *n > 1 && !phase.user_impact.iter().any(|x| x == l))
+            .map(|(l, _)| l.to_string())
+            .collect();
+        phase.user_impact.extend(shared);
+        let phase_lines = phase.user_impact.clone();
+        for s in &mut phase.steps {
+            s.user_impact.retain(|l| !phase_lines.contains(l));
+        }
+    }
+    // The exit gates of a wave go after its last phase, unless a verify step lists them.
     for w in waves {
         let label = wave_label(w).2;
-        let gates: Vec<String> = v::list(w, "exitGates")
-            .iter()
-            .map(gate)
-            .filter(|s| !s.is_empty())
-            .collect();
         if let Some(p) = phases.iter_mut().rev().find(|p| p.title == label) {
-            p.gates = gates;
+            if !p.steps.iter().any(|s| !s.gates.is_empty()) {
+                p.gates = gates(w);
+            }
         }
     }
     let irreversible = phases
@@ -1396,7 +1937,7 @@ fn signoff(
     verdict: &Verdict,
     policies: bool,
     conflicts: bool,
-    waves: bool,
+    waves: Option<&Waves>,
     signals: &messages::Signals,
 ) -> Vec<String> {
     let mut out = vec![match verdict.class {
@@ -1413,12 +1954,19 @@ fn signoff(
     if conflicts {
         out.push("Every conflict with an existing Intune policy has a decided fix.".into());
     }
-    if waves {
+    if let Some(w) = waves {
         out.push(
             "The pilot group and the wave schedule are agreed, with an owner for each exit gate."
                 .into(),
         );
         out.push("Enabling coexistence is understood as a one-way step.".into());
+        if let Some(u) = &w.unplaced {
+            out.push(format!(
+                "It is accepted that {} stay on BMS after the planned waves ({}).",
+                v::plural(u.count, "user", "users"),
+                u.headline
+            ));
+        }
     }
     if signals.email || signals.android {
         out.push(
@@ -1541,8 +2089,191 @@ mod tests {
                 .collect::<Vec<_>>(),
             ["Tenant-wide", "Wave 1 · Pilot"]
         );
-        assert_eq!(r.phases[1].gates, ["all devices checked in"]);
+        assert_eq!(r.phases[1].gates[0].text, "all devices checked in");
         assert_eq!(r.irreversible, 1);
+    }
+
+    #[test]
+    fn steps_show_checks_gates_and_short_dependencies() {
+        let deps: Vec<String> = (0..45).map(|i| format!("create-policy:p{i}")).collect();
+        let v = view(json!({
+            "waves": [{"id": 1, "name": "Pilot", "userImpact": ["2 users move."], "exitGates": [
+                {"id": "compliance", "description": "95 % compliant.", "how": "Device compliance report.", "metric": "compliantPercent", "min": 95},
+                {"id": "left", "description": "No BMS device left.", "how": "All devices.", "metric": "bmsManagedDevicesLeft", "max": 0},
+                {"id": "mdm", "description": "MDM authority is Intune.", "how": "Tenant status."},
+            ]}],
+            "steps": [
+                {"id": "create-policy:p0", "wave": null, "kind": "create-policy", "title": "Create \"P0\"", "target": {"displayName": "P0"}, "checks": ["P0 exists."]},
+                {"id": "assign-policy:p0", "wave": null, "kind": "assign-policy", "title": "Assign P0", "userImpact": ["Intune devices get it."]},
+                {"id": "assign-policy:p1", "wave": null, "kind": "assign-policy", "title": "Assign P1", "userImpact": ["Intune devices get it."]},
+                {"id": "verify:before-coexistence", "wave": null, "kind": "verify", "manual": true, "dependsOn": deps, "checks": ["Objects exist."]},
+                {"id": "enable-coexistence", "wave": null, "kind": "enable-coexistence", "reversible": false, "userImpact": ["Licensed users move now."]},
+                {"id": "assign-license:wave-1", "wave": 1, "kind": "assign-license", "userImpact": ["2 users move."]},
+                {"id": "verify:wave-1", "wave": 1, "kind": "verify", "target": {"displayName": "Wave 1", "wave": 1},
+                 "checks": ["95 % compliant. (Device compliance report)", "No BMS device left. (All devices)", "MDM authority is Intune. (Tenant status)", "Also this."]},
+            ],
+        }));
+        let r = v.runbook.unwrap();
+        let tenant = &r.phases[0];
+        assert_eq!(tenant.steps[0].checks, ["P0 exists."]);
+        assert_eq!(tenant.steps[0].target, None, "the title names the target");
+        assert_eq!(
+            tenant.user_impact,
+            ["Intune devices get it."],
+            "shared lines go to the phase"
+        );
+        assert!(tenant.steps[1].user_impact.is_empty());
+        assert_eq!(tenant.steps[4].user_impact, ["Licensed users move now."]);
+        let verify = &tenant.steps[3];
+        assert_eq!(verify.depends_on.len(), DEPENDS_SHOWN);
+        assert_eq!(verify.depends_more, 40);
+        assert!(verify.manual);
+        let wave = &r.phases[1];
+        assert_eq!(wave.user_impact, ["2 users move."], "the wave's own words");
+        assert!(
+            wave.steps[0].user_impact.is_empty(),
+            "said by the phase already"
+        );
+        let gates = &wave.steps[1].gates;
+        assert_eq!(gates.len(), 3);
+        assert_eq!(gates[0].how.as_deref(), Some("Device compliance report."));
+        assert_eq!(gates[0].metric.as_deref(), Some("compliantPercent"));
+        assert_eq!(gates[0].bound.as_deref(), Some("≥ 95"));
+        assert_eq!(gates[1].bound.as_deref(), Some("= 0"));
+        assert_eq!(
+            (gates[2].metric.as_deref(), gates[2].bound.as_deref()),
+            (None, None)
+        );
+        assert_eq!(
+            wave.steps[1].checks,
+            ["Also this."],
+            "checks that repeat a gate are left out"
+        );
+        assert!(wave.gates.is_empty(), "the verify step shows them");
+    }
+
+    #[test]
+    fn waves_show_capacity_and_unplaced_users() {
+        let unplaced: Vec<Value> = (0..30)
+            .map(|i| json!({"id": i.to_string(), "userPrincipalName": format!("u{i}@x"), "license": "new-seat", "reason": "license-capacity", "bmsPolicy": "Sales"}))
+            .collect();
+        let v = view(json!({
+            "waves": [{"id": 1, "name": "Pilot", "users": 3, "devicesByPlatform": {"windows": 2, "windowsMobile": 1},
+                       "seatsNeeded": 2, "alreadyLicensed": 1, "licenses": [{"skuPartNumber": "EMS", "seats": 2}],
+                       "limitedByLicenses": true,
+                       "risks": [{"code": "android-device-admin", "severity": "warning", "title": "DA", "count": 5, "users": 0, "devices": 5}]}],
+            "steps": [],
+            "licenseCapacity": {"freeSeats": 2, "seatsNeeded": 32, "shortfall": 30, "statement": "Buy 30 seats.",
+                                "skus": [{"skuPartNumber": "EMS", "free": 2, "planned": 2}]},
+            "unplacedUsers": unplaced,
+            "stagingNotes": ["A note."],
+        }));
+        let w = v.waves.unwrap();
+        let wave = &w.list[0];
+        assert_eq!(
+            wave.devices,
+            [
+                ("Windows".to_string(), 2),
+                ("Windows Mobile/Phone".to_string(), 1)
+            ]
+        );
+        assert_eq!(
+            wave.licences.as_deref(),
+            Some("2 new seats (EMS 2) · 1 already hold Intune")
+        );
+        assert!(wave.limited);
+        assert_eq!(wave.risks[0].text, "DA (5 devices)");
+        let cap = w.capacity.unwrap();
+        assert_eq!(cap.headline.as_deref(), Some("30 users wait for licences"));
+        assert_eq!(cap.statement.as_deref(), Some("Buy 30 seats."));
+        assert_eq!(cap.skus, ["EMS: 2 planned of 2 free"]);
+        let u = w.unplaced.unwrap();
+        assert_eq!((u.count, u.list.len(), u.more), (30, USERS_SHOWN, 5));
+        assert_eq!(u.list[0].user, "u0@x");
+        assert_eq!(w.notes, ["A note."]);
+        let waves = v.summary.facts.iter().find(|f| f.label == "Waves").unwrap();
+        assert_eq!(
+            waves.detail.as_deref(),
+            Some("pilot: 3 users · 30 users wait for licences")
+        );
+    }
+
+    #[test]
+    fn impact_lists_the_settings_that_change() {
+        let mut rows: Vec<Value> = (0..40)
+            .map(|i| json!({"platform": "windows", "setting": format!("new{i:02}"), "orderAssumed": true, "unchanged": 1, "new": 40 - i}))
+            .collect();
+        rows.push(json!({"platform": "ios", "setting": "same", "unchanged": 9}));
+        rows.push(json!({"platform": "androidDeviceAdmin", "setting": "passwordRequiredType", "orderAssumed": false, "looser": 1}));
+        rows.push(json!({"platform": "windows", "setting": "bms:FirewallStatus", "lost": 2}));
+        rows.push(json!({"platform": "ios", "setting": "passcodeMinimumLength", "stricter": 3}));
+        let v = view(
+            json!({"impact": {"users": 4, "userPlatforms": 6, "bySetting": rows,
+            "byPlatform": [{"platform": "windows", "users": 3, "unchanged": 5, "new": 2}],
+            "mostAffectedUsers": [{"id": "1", "userPrincipalName": "a@x", "displayName": "A", "changes": 3, "lost": 1, "conflicts": 0}]}}),
+        );
+        let i = v.impact.unwrap();
+        assert_eq!(
+            i.scope.as_deref(),
+            Some("4 users on 6 user × platform pairs")
+        );
+        assert_eq!(i.by_setting.len(), SETTINGS_SHOWN);
+        assert_eq!(i.settings_unchanged, 1);
+        assert_eq!(i.settings_more, 43 - SETTINGS_SHOWN as u64);
+        let names: Vec<&str> = i.by_setting.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(
+            &names[..4],
+            [
+                "passcodeMinimumLength",
+                "FirewallStatus",
+                "passwordRequiredType",
+                "new00"
+            ]
+        );
+        assert!(i.by_setting[1].bms_only && !i.by_setting[0].bms_only);
+        assert!(i.by_setting[3].order_assumed && i.any_assumed);
+        assert_eq!(
+            i.by_setting[2].platform.as_deref(),
+            Some("Android device administrator")
+        );
+        assert_eq!(i.by_platform[0].users.as_deref(), Some("3"));
+        assert_eq!(i.by_platform[0].name, "Windows 10/11");
+        let u = &i.most_affected[0];
+        assert_eq!(
+            (u.name.as_str(), u.upn.as_deref(), u.lost.as_str()),
+            ("A", Some("a@x"), "1")
+        );
+    }
+
+    #[test]
+    fn conflicts_name_their_objects_and_the_applied_value() {
+        let v = view(json!({"conflicts": [
+            {"platform": "windows", "setting": "passwordMinimumLength", "rule": "most-restrictive-compliance",
+             "objects": [
+                {"displayName": "Sales_O365_W", "kind": "compliance", "origin": "generated", "sourcePolicy": "Sales"},
+                {"displayName": "Corp", "kind": "compliance", "origin": "existing", "id": "x"}],
+             "values": [6, 12], "appliedValue": 12, "affectedUsers": 7, "sampleUsers": ["a@x", "b@x"]},
+            {"platform": "ios", "setting": "cameraBlocked", "rule": "configuration-conflict",
+             "objects": [{"displayName": "N", "kind": "configuration", "origin": "generated"}, {"displayName": "E", "kind": "configuration", "origin": "existing"}],
+             "values": [true, false], "appliedValue": null, "affectedUsers": 1, "sampleUsers": ["a@x"]},
+        ]}));
+        let c = v.conflicts.unwrap();
+        assert_eq!(c.list[0].setting, "cameraBlocked", "neither-applies first");
+        assert_eq!(c.list[0].applied, None);
+        assert_eq!(c.by_rule[0].class, "out-conflict");
+        let m = &c.list[1];
+        assert_eq!(
+            m.sides[0].about.as_deref(),
+            Some("new compliance policy, from BMS policy Sales")
+        );
+        assert_eq!(
+            m.sides[1].about.as_deref(),
+            Some("existing compliance policy")
+        );
+        assert!(!m.sides[0].applies && m.sides[1].applies);
+        assert_eq!(m.applied.as_deref(), Some("12"));
+        assert_eq!(m.affected.as_deref(), Some("7 users"));
+        assert_eq!((m.affected_names.len(), m.affected_more), (2, 5));
     }
 
     #[test]

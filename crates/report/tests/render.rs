@@ -41,6 +41,53 @@ fn html_has_every_section_in_order() {
 }
 
 #[test]
+fn staging_and_simulation_details_are_shown() {
+    let html = render_html(&fixture()).unwrap();
+    let md = render_markdown(&fixture()).unwrap();
+    for text in [
+        // Step checks, including the checklist before coexistence.
+        "The Apple MDM push certificate is valid for the whole migration",
+        // Long dependency lists are cut short.
+        "and 3 more",
+        // Exit gates: how to measure, and the threshold.
+        "Devices &gt; Monitor &gt; Device compliance, filtered to the wave",
+        "compliantPercent",
+        "≥ 95",
+        // The wave's own words on what users see.
+        "14 users already hold Intune: their devices move at their next check-in",
+        // Licence capacity and the users who wait.
+        "17 users wait for licences",
+        "diego.siciliani@contoso.com",
+        "waits for a licence (seats ran out)",
+        "megan.bowen@contoso.com (macOS)",
+        // Impact: BMS-only settings, assumed order, user counts per platform.
+        "BMS-only:",
+        "assumed order",
+        "Android Enterprise work profile",
+        // Conflicts: the objects, where they come from, the value that applies.
+        "new configuration profile, from BMS policy Engineering Devices",
+        "existing compliance policy",
+    ] {
+        assert!(html.contains(text), "report.html shows {text:?}");
+    }
+    for text in [
+        "The Apple MDM push certificate is valid for the whole migration",
+        "and 3 more",
+        "`compliantPercent` ≥ 95",
+        "17 users wait for licences",
+        "BMS-only: `FirewallStatus`",
+        "(applies)",
+    ] {
+        assert!(md.contains(text), "report.md shows {text:?}");
+    }
+    // Device counts of a wave say Windows (8.1 and RT included), target platforms Windows 10/11.
+    // (`/` is `&#x2f;` in HTML.)
+    assert!(html.contains("16: iOS&#x2f;iPadOS 10, Android 5, Windows 1"));
+    assert!(html.contains("<td class=\"plat\">Windows 10&#x2f;11</td>"));
+    assert!(md.contains("16: iOS/iPadOS 10, Android 5, Windows 1"));
+}
+
+#[test]
 fn html_is_self_contained() {
     let html = render_html(&fixture()).unwrap();
     assert!(html.starts_with("<!doctype html>"));

@@ -42,6 +42,14 @@ pub fn hostile() -> Value {
         "remediation": "Target it or delete it. [click](javascript:alert(1))",
     }));
     plan["waves"][0]["name"] = json!("Pilot <svg onload=alert(1)>");
+    // The staging and simulation fields carry tenant strings too.
+    plan["waves"][0]["exitGates"][0]["how"] = json!(IMG_DESCRIPTION);
+    plan["waves"][0]["userImpact"][0] = json!(SCRIPT_NAME);
+    plan["steps"][0]["checks"] = json!([SCRIPT_NAME]);
+    plan["unplacedUsers"][0]["userPrincipalName"] = json!(PIPE_GROUP);
+    plan["conflicts"][0]["objects"][1]["displayName"] = json!(SCRIPT_NAME);
+    plan["impact"]["bySetting"][0]["setting"] = json!(format!("bms:{PIPE_GROUP}"));
+    plan["licenseCapacity"]["statement"] = json!(IMG_DESCRIPTION);
     plan
 }
 
