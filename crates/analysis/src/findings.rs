@@ -474,7 +474,8 @@ impl<'t> Ctx<'t> {
         mut subjects: Vec<Subject>,
         remediation: String,
     ) -> Finding {
-        subjects.sort();
+        // Unstable is enough: equal subjects are identical, and dedup follows.
+        subjects.sort_unstable();
         subjects.dedup();
         Finding {
             code,
@@ -567,7 +568,7 @@ impl<'t> Ctx<'t> {
         }
         let subjects = |users: &[UserIx]| {
             let mut s: Vec<Subject> = users.iter().map(|&u| self.user(u)).collect();
-            s.sort();
+            s.sort_unstable();
             s
         };
         let mut f = self.finding(

@@ -6,8 +6,10 @@ use anyhow::{bail, Context, Result};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// The name of the file that marks a folder as bms2intune output (safe to replace).
+/// The file that marks a folder as a plan written by bms2intune (safe to replace).
 pub const MARKER_FILE: &str = "plan.json";
+/// The entry that marks a folder as a snapshot (written by `synth`; safe to replace).
+pub const SNAPSHOT_MARKER: &str = "bms";
 
 /// A staging folder that becomes `target` on [`StagedOutput::commit`], and is removed if
 /// dropped before.
@@ -18,8 +20,15 @@ pub struct StagedOutput {
 }
 
 impl StagedOutput {
-    /// Prepares to write `target`. Refuses a non-empty folder that is not earlier output.
+    /// Prepares to write a plan to `target`. Refuses a non-empty folder that is not an
+    /// earlier plan.
     pub fn begin(target: &Path) -> Result<StagedOutput> {
+        Self::begin_marked(target, MARKER_FILE)
+    }
+
+    /// Prepares to write `target`, which may be replaced only when empty or holding `marker`
+    /// (a file or folder that only this kind of output has).
+    pub fn begin_marked(target: &Path, marker: &str) -> Result<StagedOutput> {
         if target.exists() {
             if !target.is_dir() {
                 bail!("--out {}: exists and is not a folder", target.display());
@@ -28,9 +37,9 @@ impl StagedOutput {
                 .with_context(|| format!("--out {}: cannot list", target.display()))?
                 .next()
                 .is_none();
-            if !empty && !target.join(MARKER_FILE).is_file() {
+            if !empty && !target.join(marker).exists() {
                 bail!(
-                    "--out {}: the folder is not empty and holds no {MARKER_FILE}; choose an empty or new folder \
+                    "--out {}: the folder is not empty and holds no {marker}; choose an empty or new folder \
                      (bms2intune only replaces its own earlier output)",
                     target.display()
                 );
@@ -88,9 +97,13 @@ impl StagedOutput {
 
     /// Writes pretty JSON with a trailing newline.
     pub fn write_json<T: serde::Serialize>(&self, relative: &str, value: &T) -> Result<()> {
-        let mut bytes = serde_json::to_vec_pretty(value).context("cannot serialize output")?;
-        bytes.push(b'\n');
-        self.write(relative, &bytes)
+        // Streamed: a million-user plan.json is never held in memory as a whole.
+        let mut file = self.create(relative)?;
+        serde_json::to_writer_pretty(&mut file, value)
+            .map_err(std::io::Error::from)
+            .and_then(|()| file.write_all(b"\n"))
+            .and_then(|()| file.flush())
+            .with_context(|| format!("cannot write {relative}"))
     }
 
     /// Moves the staged folder into place, replacing earlier output.

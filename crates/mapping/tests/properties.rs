@@ -392,3 +392,84 @@ proptest! {
         prop_assert_eq!(bodies(&m), bodies(&again));
     }
 }
+
+/// One policy of an arbitrary export: kind, policy and rule modes, priority, targets (from a
+/// small pool, with the all-zero "no one" GUID), settings; or no rule at all.
+fn arbitrary_policy(index: usize) -> impl Strategy<Value = bms2intune_model::BmsPolicy> {
+    use bms2intune_model::{Guid, Mode};
+    let mode = || {
+        prop_oneof![
+            6 => Just(Mode::Enforce),
+            1 => Just(Mode::Audit),
+            1 => Just(Mode::PendingDeletion),
+            1 => Just(Mode::Deleted),
+        ]
+    };
+    let pool = vec![guid("g1"), guid("g2"), guid("g3"), Guid::NIL];
+    (
+        any::<bool>(),
+        mode(),
+        mode(),
+        proptest::option::weighted(0.9, 0i64..4),
+        proptest::collection::vec(select(pool), 0..3),
+        rule_settings(),
+        proptest::bool::weighted(0.9),
+    )
+        .prop_map(
+            move |(block, policy_mode, rule_mode, priority, groups, settings, has_rule)| {
+                let kind = if block {
+                    PolicyKind::Block
+                } else {
+                    PolicyKind::Allow
+                };
+                let mut p = policy(&format!("P{index}"), kind, 0, &groups, settings);
+                p.priority = priority;
+                p.mode = policy_mode;
+                match &mut p.rule {
+                    Some(rule) if has_rule => rule.mode = rule_mode,
+                    _ => p.rule = None,
+                }
+                p
+            },
+        )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// Several overlapping policies, some being deleted, some without a rule, tied priorities:
+    /// no panic; every mappable policy's configured settings are recorded on every platform
+    /// they concern; every other policy is listed as skipped; and the result is deterministic.
+    #[test]
+    fn whole_exports_lose_no_setting_and_skip_only_what_is_deleted(
+        policies in (1usize..6).prop_flat_map(|n| (0..n).map(arbitrary_policy).collect::<Vec<_>>()),
+        android in select(AndroidTarget::ALL.to_vec()),
+        preserve_priority in any::<bool>(),
+    ) {
+        let options = MappingOptions { android, grace_hours: 24, preserve_priority };
+        let bms = export(policies);
+        let m = map_export(&bms, &options);
+        for p in &bms.policies {
+            let skipped = m.skipped_policies.iter().any(|s| s.name == p.name);
+            if !p.is_mappable() {
+                prop_assert!(skipped, "{} is being deleted but not listed as skipped", p.name);
+                prop_assert!(m.recommendations.iter().all(|r| r.source_policy != p.name));
+                continue;
+            }
+            let Some(rule) = &p.rule else { continue };
+            let seen: BTreeSet<(BmsSetting, TargetPlatform)> = m
+                .recommendations
+                .iter()
+                .filter(|r| r.source_policy == p.name)
+                .flat_map(|r| r.settings.iter().filter_map(move |s| s.setting.map(|x| (x, s.platform))))
+                .collect();
+            for (setting, _) in rule.settings.configured() {
+                for platform in platforms_of(setting, p.kind).into_iter().filter(|pl| enabled(*pl, android)) {
+                    prop_assert!(seen.contains(&(setting, platform)), "{}: {} missing on {}", p.name, setting, platform);
+                }
+            }
+        }
+        let again = map_export(&bms, &options);
+        prop_assert_eq!(serde_json::to_string(&m).unwrap(), serde_json::to_string(&again).unwrap());
+    }
+}

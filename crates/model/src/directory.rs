@@ -5,7 +5,7 @@
 //! kept beside them for joins. Group members are stored as index lists, so transitive
 //! expansion (in `analysis`) works over integers and bitsets, never strings.
 
-use crate::guid::Guid;
+use crate::guid::{Guid, GuidHashing};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -335,12 +335,12 @@ pub struct Directory {
     pub groups: Vec<Group>,
     pub entra_devices: Vec<EntraDevice>,
     pub managed_devices: Vec<ManagedDevice>,
-    plan_index: HashMap<Guid, PlanIx>,
-    sku_index: HashMap<Guid, SkuIx>,
-    user_index: HashMap<Guid, UserIx>,
-    group_index: HashMap<Guid, GroupIx>,
-    entra_device_index: HashMap<Guid, EntraDeviceIx>,
-    entra_device_id_index: HashMap<Guid, EntraDeviceIx>,
+    plan_index: HashMap<Guid, PlanIx, GuidHashing>,
+    sku_index: HashMap<Guid, SkuIx, GuidHashing>,
+    user_index: HashMap<Guid, UserIx, GuidHashing>,
+    group_index: HashMap<Guid, GroupIx, GuidHashing>,
+    entra_device_index: HashMap<Guid, EntraDeviceIx, GuidHashing>,
+    entra_device_id_index: HashMap<Guid, EntraDeviceIx, GuidHashing>,
 }
 
 impl Directory {

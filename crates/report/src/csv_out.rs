@@ -23,9 +23,16 @@ const HEADER: [&str; 10] = [
 ];
 
 pub fn render(plan: &Value) -> Result<String, ReportError> {
+    let mut bytes = Vec::new();
+    write(&mut bytes, plan)?;
+    Ok(String::from_utf8(bytes).expect("the CSV writer was given only UTF-8 strings"))
+}
+
+/// Writes `findings.csv` to `out` row by row: a million subjects need no buffer.
+pub fn write<W: std::io::Write>(out: W, plan: &Value) -> Result<(), ReportError> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
+        .from_writer(out);
     w.write_record(HEADER)?;
     let findings = plan
         .get("findings")
@@ -46,26 +53,20 @@ pub fn render(plan: &Value) -> Result<String, ReportError> {
             v::text(f, "remediation").unwrap_or_default(),
         ];
         let subjects = v::list(f, "subjects");
-        let rows: Vec<[String; 3]> = if subjects.is_empty() {
-            vec![Default::default()]
-        } else {
-            subjects
-                .iter()
-                .map(|s| {
-                    if s.is_object() {
-                        [
-                            v::text(s, "kind").unwrap_or_default(),
-                            v::text(s, "id").unwrap_or_default(),
-                            v::text_any(s, &["name", "displayName", "userPrincipalName"])
-                                .unwrap_or_default(),
-                        ]
-                    } else {
-                        [String::new(), String::new(), v::display(s)]
-                    }
-                })
-                .collect()
-        };
-        for subject in rows {
+        let rows = subjects.iter().map(|s| {
+            if s.is_object() {
+                [
+                    v::text(s, "kind").unwrap_or_default(),
+                    v::text(s, "id").unwrap_or_default(),
+                    v::text_any(s, &["name", "displayName", "userPrincipalName"])
+                        .unwrap_or_default(),
+                ]
+            } else {
+                [String::new(), String::new(), v::display(s)]
+            }
+        });
+        let none = subjects.is_empty().then(<[String; 3]>::default);
+        for subject in rows.chain(none) {
             let record = base
                 .iter()
                 .chain(subject.iter())
@@ -74,10 +75,8 @@ pub fn render(plan: &Value) -> Result<String, ReportError> {
             w.write_record(record)?;
         }
     }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| ReportError::Csv(e.into_error().into()))?;
-    Ok(String::from_utf8(bytes).expect("the CSV writer was given only UTF-8 strings"))
+    w.flush().map_err(csv::Error::from)?;
+    Ok(())
 }
 
 /// Writes a CSV table (header, then rows) to `out` with the same quoting and formula defence as
@@ -98,12 +97,13 @@ pub fn write_table<W: std::io::Write>(
     Ok(())
 }
 
-/// `'` before a cell a spreadsheet would read as a formula.
-fn defuse(cell: &str) -> String {
+/// `'` before a cell a spreadsheet would read as a formula (borrowed when nothing to defuse:
+/// no allocation per cell).
+fn defuse(cell: &str) -> std::borrow::Cow<'_, [u8]> {
     if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}")
+        format!("'{cell}").into_bytes().into()
     } else {
-        cell.to_string()
+        cell.as_bytes().into()
     }
 }
 

@@ -15,22 +15,60 @@ use bms2intune_model::{
 };
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
+use std::fmt;
 
-/// A source of Graph files: `(relative file name, text)` pages for a part, in reading order.
+/// A source of Graph files. Files are listed first and read one at a time, into a buffer the
+/// reader reuses: a collection of many pages never sits in memory as a whole.
 pub trait GraphFiles {
-    /// The pages of a collection (`users.json`, or every file of `users/` in name order);
-    /// `None` when the part is absent.
-    fn pages(&mut self, part: Part) -> Result<Option<Vec<(String, String)>>, InputError>;
-    /// The member files of `groupMembers/` in name order.
+    /// The files of a collection in reading order (`graph/users.json`, or every file of
+    /// `graph/users/` in name order); `None` when the part is absent.
+    fn pages(&mut self, part: Part) -> Result<Option<Vec<String>>, InputError>;
+    /// The member files of `groupMembers/` in reading order, with their group.
     fn group_member_pages(&mut self) -> Result<Option<Vec<MemberPage>>, InputError>;
+    /// Reads a file that `pages` or `group_member_pages` named into `text` (replacing its
+    /// content; its allocation may be reused).
+    fn read(&mut self, file: &str, text: &mut String) -> Result<(), InputError>;
 }
 
-/// One `groupMembers/` file: `(file name, group ID, text)`.
-pub type MemberPage = (String, Guid, String);
+/// One `groupMembers/` file: `(file name, group ID)`.
+pub type MemberPage = (String, Guid);
+
+/// A string borrowed from the page text when it holds no escapes, copied otherwise: fields
+/// that are only inspected cost no allocation.
+struct Text<'a>(Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(v)))
+            }
+        }
+        de.deserialize_str(V)
+    }
+}
+
+impl Text<'_> {
+    fn as_str(&self) -> &str {
+        &self.0
+    }
+}
 
 fn lenient_guid<'de, D: Deserializer<'de>>(de: D) -> Result<Option<Guid>, D::Error> {
-    let text: Option<String> = Option::deserialize(de)?;
-    match text.as_deref().map(str::trim) {
+    let text: Option<Text> = Option::deserialize(de)?;
+    match text.as_ref().map(|t| t.as_str().trim()) {
         None | Some("") => Ok(None),
         Some(t) => match Guid::parse(t) {
             Some(g) if g.is_nil() => Ok(None),
@@ -81,14 +119,18 @@ struct ServicePlanDto {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct UserDto {
+struct UserDto<'a> {
     id: Guid,
-    user_principal_name: Option<String>,
-    display_name: Option<String>,
+    #[serde(borrow)]
+    user_principal_name: Option<Text<'a>>,
+    #[serde(borrow)]
+    display_name: Option<Text<'a>>,
     account_enabled: Option<bool>,
-    usage_location: Option<String>,
+    #[serde(borrow)]
+    usage_location: Option<Text<'a>>,
     assigned_licenses: Option<Vec<LicenseDto>>,
-    assigned_plans: Option<Vec<AssignedPlanDto>>,
+    #[serde(borrow)]
+    assigned_plans: Option<Vec<AssignedPlanDto<'a>>>,
 }
 
 #[derive(Deserialize)]
@@ -100,74 +142,167 @@ struct LicenseDto {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct AssignedPlanDto {
+struct AssignedPlanDto<'a> {
     service_plan_id: Guid,
-    capability_status: Option<String>,
+    #[serde(borrow)]
+    capability_status: Option<Text<'a>>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct GroupDto {
+struct GroupDto<'a> {
     id: Guid,
-    display_name: Option<String>,
-    group_types: Option<Vec<String>>,
+    #[serde(borrow)]
+    display_name: Option<Text<'a>>,
+    #[serde(borrow)]
+    group_types: Option<Vec<Text<'a>>>,
     security_enabled: Option<bool>,
     mail_enabled: Option<bool>,
-    membership_rule: Option<String>,
-    members: Option<Vec<MemberDto>>,
+    #[serde(borrow)]
+    membership_rule: Option<Text<'a>>,
+    #[serde(borrow)]
+    members: Option<Vec<MemberDto<'a>>>,
 }
 
 #[derive(Deserialize)]
-struct MemberDto {
-    #[serde(rename = "@odata.type")]
-    odata_type: Option<String>,
+struct MemberDto<'a> {
+    #[serde(rename = "@odata.type", borrow)]
+    odata_type: Option<Text<'a>>,
     id: Guid,
+}
+
+/// What a directory object in a member list is, from its `@odata.type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MemberKind {
+    User,
+    Group,
+    Device,
+    /// No `@odata.type`: whichever of user, group or device has the ID.
+    Untyped,
+    /// Service principals, contacts, …: not managed by BMS or Intune.
+    Other,
+}
+
+/// A member, kept after its page's text is gone.
+#[derive(Debug, Clone, Copy)]
+struct Member {
+    kind: MemberKind,
+    id: Guid,
+}
+
+impl MemberDto<'_> {
+    fn member(&self) -> Member {
+        let kind = match self
+            .odata_type
+            .as_ref()
+            .map_or("", |t| t.as_str())
+            .trim_start_matches("#microsoft.graph.")
+        {
+            "user" => MemberKind::User,
+            "group" => MemberKind::Group,
+            "device" => MemberKind::Device,
+            "" => MemberKind::Untyped,
+            _ => MemberKind::Other,
+        };
+        Member { kind, id: self.id }
+    }
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct EntraDeviceDto {
+struct EntraDeviceDto<'a> {
     id: Guid,
     #[serde(default, deserialize_with = "lenient_guid")]
     device_id: Option<Guid>,
-    display_name: Option<String>,
-    operating_system: Option<String>,
-    operating_system_version: Option<String>,
-    trust_type: Option<String>,
+    #[serde(borrow)]
+    display_name: Option<Text<'a>>,
+    #[serde(borrow)]
+    operating_system: Option<Text<'a>>,
+    #[serde(borrow)]
+    operating_system_version: Option<Text<'a>>,
+    #[serde(borrow)]
+    trust_type: Option<Text<'a>>,
     #[serde(default, deserialize_with = "lenient_guid")]
     mdm_app_id: Option<Guid>,
-    registered_owners: Option<Vec<MemberDto>>,
+    #[serde(borrow)]
+    registered_owners: Option<Vec<MemberDto<'a>>>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct ManagedDeviceDto {
+struct ManagedDeviceDto<'a> {
     id: Guid,
-    device_name: Option<String>,
+    #[serde(borrow)]
+    device_name: Option<Text<'a>>,
     #[serde(default, deserialize_with = "lenient_guid")]
     user_id: Option<Guid>,
-    user_principal_name: Option<String>,
-    operating_system: Option<String>,
-    os_version: Option<String>,
-    management_agent: Option<String>,
-    device_enrollment_type: Option<String>,
-    managed_device_owner_type: Option<String>,
+    #[serde(borrow)]
+    user_principal_name: Option<Text<'a>>,
+    #[serde(borrow)]
+    operating_system: Option<Text<'a>>,
+    #[serde(borrow)]
+    os_version: Option<Text<'a>>,
+    #[serde(borrow)]
+    management_agent: Option<Text<'a>>,
+    #[serde(borrow)]
+    device_enrollment_type: Option<Text<'a>>,
+    #[serde(borrow)]
+    managed_device_owner_type: Option<Text<'a>>,
     #[serde(default, rename = "azureADDeviceId", deserialize_with = "lenient_guid")]
     azure_ad_device_id: Option<Guid>,
     is_supervised: Option<bool>,
-    manufacturer: Option<String>,
-    model: Option<String>,
-    compliance_state: Option<String>,
-    last_sync_date_time: Option<String>,
+    #[serde(borrow)]
+    manufacturer: Option<Text<'a>>,
+    #[serde(borrow)]
+    model: Option<Text<'a>>,
+    #[serde(borrow)]
+    compliance_state: Option<Text<'a>>,
+    #[serde(borrow)]
+    last_sync_date_time: Option<Text<'a>>,
 }
 
-fn boxed(text: Option<String>) -> Box<str> {
-    text.unwrap_or_default().into_boxed_str()
+/// Small strings the model keeps; `Option<String>` for the few owned DTO fields.
+trait IntoText {
+    fn text(&self) -> Option<&str>;
 }
 
-fn non_empty(text: Option<String>) -> Option<Box<str>> {
-    text.filter(|t| !t.trim().is_empty())
-        .map(String::into_boxed_str)
+impl IntoText for Option<String> {
+    fn text(&self) -> Option<&str> {
+        self.as_deref()
+    }
+}
+
+impl IntoText for Option<Text<'_>> {
+    fn text(&self) -> Option<&str> {
+        self.as_ref().map(Text::as_str)
+    }
+}
+
+fn boxed(text: impl IntoText) -> Box<str> {
+    text.text().unwrap_or_default().into()
+}
+
+fn non_empty(text: impl IntoText) -> Option<Box<str>> {
+    text.text().filter(|t| !t.trim().is_empty()).map(Into::into)
+}
+
+/// Reads every page of `part` (if present) into `text`, one after the other, and hands each
+/// `(file name, text)` to `each`.
+fn each_page(
+    files: &mut dyn GraphFiles,
+    part: Part,
+    parts: &mut Parts,
+    text: &mut String,
+    mut each: impl FnMut(&str, &str) -> Result<(), InputError>,
+) -> Result<(), InputError> {
+    if let Some(pages) = files.pages(part)? {
+        parts.insert(part);
+        for file in &pages {
+            files.read(file, text)?;
+            each(file, text)?;
+        }
+    }
+    Ok(())
 }
 
 /// Reads every Graph part that `files` has into `directory` and `intune`.
@@ -178,30 +313,33 @@ pub fn read_graph(
     parts: &mut Parts,
     notes: &mut Vec<String>,
 ) -> Result<(), InputError> {
-    if let Some(pages) = files.pages(Part::Organization)? {
-        parts.insert(Part::Organization);
-        for (file, text) in &pages {
-            for_each_item::<OrganizationDto, _>(file, text, |org, _| {
-                if directory.organization.is_none() {
-                    directory.organization = Some(Organization {
-                        tenant_id: org.id,
-                        display_name: boxed(org.display_name),
-                        verified_domains: org
-                            .verified_domains
-                            .unwrap_or_default()
-                            .into_iter()
-                            .filter_map(|d| non_empty(d.name))
-                            .collect(),
-                    });
-                }
-                Ok(())
-            })?;
-        }
-    }
+    // One buffer for every file: pages are read, parsed into the model, and forgotten.
+    let mut text = String::new();
+    each_page(files, Part::Organization, parts, &mut text, |file, text| {
+        for_each_item::<OrganizationDto, _>(file, text, |org, _| {
+            if directory.organization.is_none() {
+                directory.organization = Some(Organization {
+                    tenant_id: org.id,
+                    display_name: boxed(org.display_name),
+                    verified_domains: org
+                        .verified_domains
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter_map(|d| non_empty(d.name))
+                        .collect(),
+                });
+            }
+            Ok(())
+        })
+        .map(|_| ())
+    })?;
 
-    if let Some(pages) = files.pages(Part::SubscribedSkus)? {
-        parts.insert(Part::SubscribedSkus);
-        for (file, text) in &pages {
+    each_page(
+        files,
+        Part::SubscribedSkus,
+        parts,
+        &mut text,
+        |file, text| {
             for_each_item::<SkuDto, _>(file, text, |sku, _| {
                 if directory.sku(sku.sku_id).is_some() {
                     return Err(format!("SKU {} is listed twice", sku.sku_id));
@@ -226,127 +364,129 @@ pub fn read_graph(
                     subscribed: true,
                 });
                 Ok(())
-            })?;
-        }
-    }
+            })
+            .map(|_| ())
+        },
+    )?;
 
-    if let Some(pages) = files.pages(Part::Users)? {
-        parts.insert(Part::Users);
-        for (file, text) in &pages {
-            for_each_item::<UserDto, _>(file, text, |u, _| {
-                let licenses = u
-                    .assigned_licenses
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|l| AssignedLicense {
-                        sku: directory.sku_or_placeholder(l.sku_id),
-                        disabled_plans: l
-                            .disabled_plans
-                            .unwrap_or_default()
-                            .into_iter()
-                            .map(|p| directory.intern_plan(p, None))
-                            .collect(),
-                    })
-                    .collect();
-                let plans = u
-                    .assigned_plans
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|p| AssignedPlan {
-                        plan: directory.intern_plan(p.service_plan_id, None),
-                        enabled: p.capability_status.as_deref() == Some("Enabled"),
-                    })
-                    .collect();
-                let id = u.id;
-                directory
-                    .add_user(User {
-                        id,
-                        user_principal_name: boxed(u.user_principal_name),
-                        display_name: boxed(u.display_name),
-                        account_enabled: u.account_enabled.unwrap_or(true),
-                        usage_location: non_empty(u.usage_location),
-                        licenses,
-                        plans,
-                    })
-                    .map(|_| ())
-                    .map_err(|_| format!("user {id} is listed twice"))
-            })?;
-        }
-    }
+    each_page(files, Part::Users, parts, &mut text, |file, text| {
+        for_each_item::<UserDto, _>(file, text, |u, _| {
+            let licenses = u
+                .assigned_licenses
+                .unwrap_or_default()
+                .into_iter()
+                .map(|l| AssignedLicense {
+                    sku: directory.sku_or_placeholder(l.sku_id),
+                    disabled_plans: l
+                        .disabled_plans
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|p| directory.intern_plan(p, None))
+                        .collect(),
+                })
+                .collect();
+            let plans = u
+                .assigned_plans
+                .unwrap_or_default()
+                .into_iter()
+                .map(|p| AssignedPlan {
+                    plan: directory.intern_plan(p.service_plan_id, None),
+                    enabled: p.capability_status.text() == Some("Enabled"),
+                })
+                .collect();
+            let id = u.id;
+            directory
+                .add_user(User {
+                    id,
+                    user_principal_name: boxed(u.user_principal_name),
+                    display_name: boxed(u.display_name),
+                    account_enabled: u.account_enabled.unwrap_or(true),
+                    usage_location: non_empty(u.usage_location),
+                    licenses,
+                    plans,
+                })
+                .map(|_| ())
+                .map_err(|_| format!("user {id} is listed twice"))
+        })
+        .map(|_| ())
+    })?;
 
     // Groups first, members after devices are known.
-    let mut inline_members: Vec<(usize, Vec<MemberDto>)> = Vec::new();
-    if let Some(pages) = files.pages(Part::Groups)? {
-        parts.insert(Part::Groups);
-        for (file, text) in &pages {
-            for_each_item::<GroupDto, _>(file, text, |g, _| {
-                let id = g.id;
-                let ix = directory
-                    .add_group(Group {
-                        id,
-                        display_name: boxed(g.display_name),
-                        security_enabled: g.security_enabled.unwrap_or(false),
-                        mail_enabled: g.mail_enabled.unwrap_or(false),
-                        unified: g
-                            .group_types
-                            .iter()
-                            .flatten()
-                            .any(|t| t.eq_ignore_ascii_case("Unified")),
-                        dynamic: g.membership_rule.is_some_and(|r| !r.trim().is_empty()),
-                        ..Group::default()
-                    })
-                    .map_err(|_| format!("group {id} is listed twice"))?;
-                if let Some(members) = g.members {
-                    inline_members.push((ix.ix(), members));
-                }
-                Ok(())
-            })?;
-        }
-    }
+    let mut inline_members: Vec<(usize, Vec<Member>)> = Vec::new();
+    each_page(files, Part::Groups, parts, &mut text, |file, text| {
+        for_each_item::<GroupDto, _>(file, text, |g, _| {
+            let id = g.id;
+            let ix = directory
+                .add_group(Group {
+                    id,
+                    display_name: boxed(g.display_name),
+                    security_enabled: g.security_enabled.unwrap_or(false),
+                    mail_enabled: g.mail_enabled.unwrap_or(false),
+                    unified: g
+                        .group_types
+                        .iter()
+                        .flatten()
+                        .any(|t| t.as_str().eq_ignore_ascii_case("Unified")),
+                    dynamic: g
+                        .membership_rule
+                        .is_some_and(|r| !r.as_str().trim().is_empty()),
+                    ..Group::default()
+                })
+                .map_err(|_| format!("group {id} is listed twice"))?;
+            if let Some(members) = g.members {
+                inline_members.push((ix.ix(), members.iter().map(MemberDto::member).collect()));
+            }
+            Ok(())
+        })
+        .map(|_| ())
+    })?;
 
-    let mut device_owners: Vec<(usize, Vec<MemberDto>)> = Vec::new();
-    if let Some(pages) = files.pages(Part::Devices)? {
-        parts.insert(Part::Devices);
-        for (file, text) in &pages {
-            for_each_item::<EntraDeviceDto, _>(file, text, |d, _| {
-                let id = d.id;
-                let ix = directory
-                    .add_entra_device(EntraDevice {
-                        id,
-                        device_id: d.device_id,
-                        display_name: boxed(d.display_name),
-                        platform: DevicePlatform::from_operating_system(
-                            d.operating_system.as_deref().unwrap_or(""),
-                        ),
-                        os_version: boxed(d.operating_system_version),
-                        trust_type: non_empty(d.trust_type),
-                        mdm: MdmAuthority::from_mdm_app_id(d.mdm_app_id),
-                        owners: Vec::new(),
-                    })
-                    .map_err(|_| format!("device {id} is listed twice"))?;
-                if let Some(owners) = d.registered_owners {
-                    device_owners.push((ix.ix(), owners));
-                }
-                Ok(())
-            })?;
-        }
-    }
+    let mut device_owners: Vec<(usize, Vec<Guid>)> = Vec::new();
+    each_page(files, Part::Devices, parts, &mut text, |file, text| {
+        for_each_item::<EntraDeviceDto, _>(file, text, |d, _| {
+            let id = d.id;
+            let ix = directory
+                .add_entra_device(EntraDevice {
+                    id,
+                    device_id: d.device_id,
+                    display_name: boxed(d.display_name),
+                    platform: DevicePlatform::from_operating_system(
+                        d.operating_system.text().unwrap_or(""),
+                    ),
+                    os_version: boxed(d.operating_system_version),
+                    trust_type: non_empty(d.trust_type),
+                    mdm: MdmAuthority::from_mdm_app_id(d.mdm_app_id),
+                    owners: Vec::new(),
+                })
+                .map_err(|_| format!("device {id} is listed twice"))?;
+            if let Some(owners) = d.registered_owners {
+                device_owners.push((ix.ix(), owners.iter().map(|o| o.id).collect()));
+            }
+            Ok(())
+        })
+        .map(|_| ())
+    })?;
     for (ix, owners) in device_owners {
-        let owners = owners.iter().filter_map(|o| directory.user(o.id)).collect();
+        let owners = owners.iter().filter_map(|&o| directory.user(o)).collect();
         directory.entra_devices[ix].owners = owners;
     }
 
-    if let Some(pages) = files.pages(Part::ManagedDevices)? {
-        parts.insert(Part::ManagedDevices);
-        let mut seen = std::collections::HashSet::new();
-        let mut missing_users = 0usize;
-        for (file, text) in &pages {
+    let mut seen =
+        std::collections::HashSet::<Guid, bms2intune_model::guid::GuidHashing>::default();
+    let mut missing_users = 0usize;
+    let users_known = parts.contains(Part::Users);
+    each_page(
+        files,
+        Part::ManagedDevices,
+        parts,
+        &mut text,
+        |file, text| {
             for_each_item::<ManagedDeviceDto, _>(file, text, |d, _| {
                 if !seen.insert(d.id) {
                     return Err(format!("managed device {} is listed twice", d.id));
                 }
                 let user = d.user_id.and_then(|u| directory.user(u));
-                if d.user_id.is_some() && user.is_none() && parts.contains(Part::Users) {
+                if d.user_id.is_some() && user.is_none() && users_known {
                     missing_users += 1;
                 }
                 let operating_system = boxed(d.operating_system);
@@ -362,7 +502,7 @@ pub fn read_graph(
                     operating_system,
                     os_version: boxed(d.os_version),
                     management_agent: ManagementAgent::from_graph(
-                        d.management_agent.as_deref().unwrap_or("unknown"),
+                        d.management_agent.text().unwrap_or("unknown"),
                     ),
                     enrollment_type: non_empty(d.device_enrollment_type),
                     owner_type: non_empty(d.managed_device_owner_type),
@@ -375,31 +515,42 @@ pub fn read_graph(
                     last_sync: non_empty(d.last_sync_date_time),
                 });
                 Ok(())
-            })?;
-        }
-        if missing_users > 0 {
-            notes.push(format!(
-                "{missing_users} managed device(s) name a primary user who is not in graph/users; they are treated as userless"
-            ));
-        }
+            })
+            .map(|_| ())
+        },
+    )?;
+    drop(seen);
+    if missing_users > 0 {
+        notes.push(format!(
+            "{missing_users} managed device(s) name a primary user who is not in graph/users; they are treated as userless"
+        ));
     }
 
     // Group members: inline ones, then groupMembers/ files.
-    let mut member_lists: Vec<(usize, Vec<MemberDto>)> = inline_members;
+    let mut member_lists: Vec<(usize, Vec<Member>)> = inline_members;
     if let Some(pages) = files.group_member_pages()? {
         parts.insert(Part::GroupMembers);
         let mut unknown_groups = Vec::new();
-        for (file, group_id, text) in &pages {
+        for (file, group_id) in &pages {
             let Some(group) = directory.group(*group_id) else {
                 unknown_groups.push(file.clone());
                 continue;
             };
-            let mut members = Vec::new();
-            for_each_item::<MemberDto, _>(file, text, |m, _| {
-                members.push(m);
+            files.read(file, &mut text)?;
+            // The pages of a group come one after the other: gather them into one list, so
+            // that each group's members are sorted once, not once per page (a group of a
+            // million members has a thousand pages).
+            let members = match member_lists.last_mut() {
+                Some((ix, list)) if *ix == group.ix() => list,
+                _ => {
+                    member_lists.push((group.ix(), Vec::new()));
+                    &mut member_lists.last_mut().expect("just pushed").1
+                }
+            };
+            for_each_item::<MemberDto, _>(file, &text, |m, _| {
+                members.push(m.member());
                 Ok(())
             })?;
-            member_lists.push((group.ix(), members));
         }
         if !unknown_groups.is_empty() {
             notes.push(format!(
@@ -416,22 +567,16 @@ pub fn read_graph(
         let mut devices = Vec::new();
         let mut unresolved = 0u32;
         for m in members {
-            let kind = m
-                .odata_type
-                .as_deref()
-                .unwrap_or("")
-                .trim_start_matches("#microsoft.graph.");
-            let resolved = match kind {
-                "user" => directory.user(m.id).map(|u| users.push(u)),
-                "group" => directory.group(m.id).map(|g| groups.push(g)),
-                "device" => directory.entra_device(m.id).map(|d| devices.push(d)),
-                "" => directory
+            let resolved = match m.kind {
+                MemberKind::User => directory.user(m.id).map(|u| users.push(u)),
+                MemberKind::Group => directory.group(m.id).map(|g| groups.push(g)),
+                MemberKind::Device => directory.entra_device(m.id).map(|d| devices.push(d)),
+                MemberKind::Untyped => directory
                     .user(m.id)
                     .map(|u| users.push(u))
                     .or_else(|| directory.group(m.id).map(|g| groups.push(g)))
                     .or_else(|| directory.entra_device(m.id).map(|d| devices.push(d))),
-                // Service principals, contacts, …: not managed by BMS or Intune.
-                _ => Some(()),
+                MemberKind::Other => Some(()),
             };
             if resolved.is_none() {
                 unresolved += 1;
@@ -461,36 +606,36 @@ pub fn read_graph(
             IntuneCollection::DeviceConfigurations,
         ),
     ] {
-        if let Some(pages) = files.pages(part)? {
-            parts.insert(part);
-            for (file, text) in &pages {
-                for_each_item::<Map<String, Value>, _>(file, text, |object, _| {
-                    let policy = intune_policy(object, collection)?;
-                    match collection {
-                        IntuneCollection::DeviceCompliancePolicies => {
-                            intune.compliance_policies.push(policy)
-                        }
-                        IntuneCollection::DeviceConfigurations => {
-                            intune.configurations.push(policy)
-                        }
+        each_page(files, part, parts, &mut text, |file, text| {
+            for_each_item::<Map<String, Value>, _>(file, text, |object, _| {
+                let policy = intune_policy(object, collection)?;
+                match collection {
+                    IntuneCollection::DeviceCompliancePolicies => {
+                        intune.compliance_policies.push(policy)
                     }
-                    Ok(())
-                })?;
-            }
-        }
+                    IntuneCollection::DeviceConfigurations => intune.configurations.push(policy),
+                }
+                Ok(())
+            })
+            .map(|_| ())
+        })?;
     }
 
-    if let Some(pages) = files.pages(Part::ConditionalAccessPolicies)? {
-        parts.insert(Part::ConditionalAccessPolicies);
-        for (file, text) in &pages {
+    each_page(
+        files,
+        Part::ConditionalAccessPolicies,
+        parts,
+        &mut text,
+        |file, text| {
             for_each_item::<Map<String, Value>, _>(file, text, |object, _| {
                 intune
                     .conditional_access
                     .push(conditional_access_policy(&object)?);
                 Ok(())
-            })?;
-        }
-    }
+            })
+            .map(|_| ())
+        },
+    )?;
     Ok(())
 }
 

@@ -137,7 +137,7 @@ impl FolderGraphFiles {
 }
 
 impl graph::GraphFiles for FolderGraphFiles {
-    fn pages(&mut self, part: Part) -> Result<Option<Vec<(String, String)>>, InputError> {
+    fn pages(&mut self, part: Part) -> Result<Option<Vec<String>>, InputError> {
         let stem = part.file_stem();
         let file = format!("graph/{stem}.json");
         let dir = format!("graph/{stem}");
@@ -152,13 +152,13 @@ impl graph::GraphFiles for FolderGraphFiles {
                 "",
                 format!("both {stem}.json and the folder {stem}/ exist; keep one (a folder holds several pages)"),
             )),
-            (true, false) => Ok(Some(vec![(file.clone(), read_text(&self.root.join(&file), &file)?)])),
-            (false, true) => self
-                .json_files(&dir)?
-                .into_iter()
-                .map(|(relative, path)| read_text(&path, &relative).map(|t| (relative, t)))
-                .collect::<Result<Vec<_>, _>>()
-                .map(Some),
+            (true, false) => Ok(Some(vec![file])),
+            (false, true) => Ok(Some(
+                self.json_files(&dir)?
+                    .into_iter()
+                    .map(|(relative, _)| relative)
+                    .collect(),
+            )),
         }
     }
 
@@ -168,7 +168,7 @@ impl graph::GraphFiles for FolderGraphFiles {
             return Ok(None);
         }
         let mut pages = Vec::new();
-        for (relative, path) in self.json_files(dir)? {
+        for (relative, _) in self.json_files(dir)? {
             let name = relative.rsplit('/').next().unwrap_or_default();
             let stem = &name[..name.len() - ".json".len()];
             let (id, page) = stem.split_once('.').unwrap_or((stem, "1"));
@@ -179,15 +179,26 @@ impl graph::GraphFiles for FolderGraphFiles {
                     "expected a file name <groupId>.json or <groupId>.<page>.json (e.g. 5bff73eb-0ba7-461b-b7c9-9b4c173cc266.2.json)",
                 ));
             };
-            pages.push((group, page, relative, path));
+            pages.push((group, page, relative));
         }
         pages.sort_by_key(|page| (page.0, page.1));
-        pages
-            .into_iter()
-            .map(|(group, _, relative, path)| {
-                read_text(&path, &relative).map(|t| (relative, group, t))
-            })
-            .collect::<Result<Vec<_>, _>>()
-            .map(Some)
+        Ok(Some(
+            pages
+                .into_iter()
+                .map(|(group, _, relative)| (relative, group))
+                .collect(),
+        ))
+    }
+
+    fn read(&mut self, file: &str, text: &mut String) -> Result<(), InputError> {
+        use std::io::Read;
+        let cannot = |e: std::io::Error| InputError::new(file, "", format!("cannot read: {e}"));
+        let mut bytes = std::mem::take(text).into_bytes();
+        bytes.clear();
+        std::fs::File::open(self.root.join(file))
+            .and_then(|mut f| f.read_to_end(&mut bytes))
+            .map_err(cannot)?;
+        *text = text::decode(bytes).map_err(|e| InputError::new(file, "", e))?;
+        Ok(())
     }
 }

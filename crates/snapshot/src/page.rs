@@ -1,59 +1,93 @@
 //! Streams the items of one Graph response file into a callback, without collecting them:
 //! a page `{"value": [...], "@odata.nextLink": ...}` or a bare array. Errors carry the JSON path
 //! of the offending value (`value[3].assignedLicenses[0].skuId`).
+//!
+//! Items may borrow from the text (`T: Deserialize<'de>`), so fields that are only looked at
+//! cost no allocation. Path tracking (`serde_path_to_error`) costs about a tenth of the parse,
+//! so it is paid only on failure: the text is parsed untracked first and, if that fails,
+//! parsed again with tracking to name the path, the sink replaying its earlier verdicts.
 
 use crate::error::InputError;
 use serde::de::{
-    DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
+    Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
 };
 use std::fmt;
 use std::marker::PhantomData;
 
 /// Deserializes every item of `text` as `T` and hands it to `sink` with its index. A sink
 /// error is reported at that item's path.
-pub fn for_each_item<T, F>(file: &str, text: &str, mut sink: F) -> Result<usize, InputError>
+pub fn for_each_item<'de, T, F>(
+    file: &str,
+    text: &'de str,
+    mut sink: F,
+) -> Result<usize, InputError>
 where
-    T: DeserializeOwned,
+    T: Deserialize<'de>,
     F: FnMut(T, usize) -> Result<(), String>,
 {
     if text.trim().is_empty() {
         return Ok(0);
     }
+    // Fast path: no path tracking; remember which item the sink refused, and why.
+    let mut refused: Option<(usize, String)> = None;
+    let mut count = 0usize;
+    let fast = {
+        let mut recording = |item: T, index: usize| {
+            sink(item, index).inspect_err(|message| refused = Some((index, message.clone())))
+        };
+        let mut json = serde_json::Deserializer::from_str(text);
+        Root {
+            sink: &mut recording,
+            count: &mut count,
+            _t: PhantomData,
+        }
+        .deserialize(&mut json)
+        .and_then(|()| json.end())
+    };
+    let fast_err = match fast {
+        Ok(()) => return Ok(count),
+        Err(e) => e,
+    };
+    // Slow path: the same parse with path tracking; the sink accepts every item but the one
+    // it refused, so the error (and its path) is the one the fast path met.
+    let replay = |_: T, index: usize| match &refused {
+        Some((i, message)) if *i == index => Err(message.clone()),
+        _ => Ok(()),
+    };
     let mut json = serde_json::Deserializer::from_str(text);
     let mut track = serde_path_to_error::Track::new();
-    let mut count = 0usize;
+    let mut replay = replay;
+    let mut ignored = 0usize;
     let result = {
         let de = serde_path_to_error::Deserializer::new(&mut json, &mut track);
         Root {
-            sink: &mut sink,
-            count: &mut count,
+            sink: &mut replay,
+            count: &mut ignored,
             _t: PhantomData,
         }
         .deserialize(de)
     };
-    let result = result.and_then(|()| json.end());
-    match result {
-        Ok(()) => Ok(count),
-        Err(err) => {
-            let path = track.path().to_string();
-            let mut message = strip_position(&err);
-            if err.is_eof() {
-                message.push_str(" (the file is truncated)");
-            }
-            let path = if err.is_syntax() || err.is_eof() {
-                format!("line {} column {}", err.line(), err.column())
-            } else if path == "." || path.is_empty() {
-                if err.line() > 0 {
-                    format!("line {} column {}", err.line(), err.column())
-                } else {
-                    String::new()
-                }
-            } else {
-                path
-            };
-            Err(InputError::new(file, path, message))
-        }
+    let err = match result.and_then(|()| json.end()) {
+        Ok(()) => fast_err,
+        Err(err) => err,
+    };
+    let path = track.path().to_string();
+    let mut message = strip_position(&err);
+    if err.is_eof() {
+        message.push_str(" (the file is truncated)");
     }
+    let path = if err.is_syntax() || err.is_eof() {
+        format!("line {} column {}", err.line(), err.column())
+    } else if path == "." || path.is_empty() {
+        if err.line() > 0 {
+            format!("line {} column {}", err.line(), err.column())
+        } else {
+            String::new()
+        }
+    } else {
+        path
+    };
+    Err(InputError::new(file, path, message))
 }
 
 /// serde_json appends " at line L column C" to messages; the path (or, for syntax errors, the
@@ -74,7 +108,7 @@ struct Root<'a, T, F> {
 
 impl<'de, T, F> DeserializeSeed<'de> for Root<'_, T, F>
 where
-    T: DeserializeOwned,
+    T: Deserialize<'de>,
     F: FnMut(T, usize) -> Result<(), String>,
 {
     type Value = ();
@@ -85,7 +119,7 @@ where
 
 impl<'de, T, F> Visitor<'de> for Root<'_, T, F>
 where
-    T: DeserializeOwned,
+    T: Deserialize<'de>,
     F: FnMut(T, usize) -> Result<(), String>,
 {
     type Value = ();
@@ -134,7 +168,7 @@ struct Items<'a, T, F> {
 
 impl<'de, T, F> DeserializeSeed<'de> for Items<'_, T, F>
 where
-    T: DeserializeOwned,
+    T: Deserialize<'de>,
     F: FnMut(T, usize) -> Result<(), String>,
 {
     type Value = ();
@@ -145,7 +179,7 @@ where
 
 impl<'de, T, F> Visitor<'de> for Items<'_, T, F>
 where
-    T: DeserializeOwned,
+    T: Deserialize<'de>,
     F: FnMut(T, usize) -> Result<(), String>,
 {
     type Value = ();
@@ -179,7 +213,7 @@ struct Element<'a, T, F> {
 
 impl<'de, T, F> DeserializeSeed<'de> for Element<'_, T, F>
 where
-    T: DeserializeOwned,
+    T: Deserialize<'de>,
     F: FnMut(T, usize) -> Result<(), String>,
 {
     type Value = ();

@@ -3,9 +3,13 @@
 //! BOM-less UTF-16LE. Line endings need no treatment: JSON treats CR as whitespace.
 
 /// Decodes a file's bytes to a string, or says why it can't.
-pub fn decode(bytes: Vec<u8>) -> Result<String, String> {
+pub fn decode(mut bytes: Vec<u8>) -> Result<String, String> {
     match bytes.as_slice() {
-        [0xEF, 0xBB, 0xBF, ..] => utf8(bytes[3..].to_vec()),
+        [0xEF, 0xBB, 0xBF, ..] => {
+            // In place: UTF-8 text keeps the buffer it was read into.
+            bytes.drain(..3);
+            utf8(bytes)
+        }
         [0xFF, 0xFE, ..] => utf16(&bytes[2..], u16::from_le_bytes),
         [0xFE, 0xFF, ..] => utf16(&bytes[2..], u16::from_be_bytes),
         // BOM-less UTF-16LE: ASCII text with every second byte zero.
