@@ -56,6 +56,10 @@ enum Command {
     /// Prints one line per finding; `--json` prints every finding with its evidence (the
     /// users, groups, devices or policies concerned) and remedy.
     Assess(AssessArgs),
+    /// Write a synthetic tenant snapshot (deterministic for a seed) for trying the tool and for
+    /// benchmarks: nested groups, mixed licences, every platform and OS version, overlapping
+    /// BMS policies and existing Intune policies, in the layout of docs/snapshot.md.
+    Synth(SynthArgs),
     /// Plan the move: read the snapshot, map every BMS policy to Intune, assess readiness,
     /// and write plan.json, the Graph request bodies (graph/), report.html, report.md and
     /// findings.csv to a new output folder.
@@ -88,6 +92,28 @@ struct CheckArgs {
     /// Print the summary as JSON instead of text.
     #[arg(long)]
     json: bool,
+}
+
+#[derive(Args)]
+struct SynthArgs {
+    /// Number of users.
+    #[arg(long, value_name = "N")]
+    users: u32,
+    /// Average managed devices per user.
+    #[arg(long, value_name = "X", default_value_t = 1.5)]
+    devices_per_user: f64,
+    /// Number of groups (default: one per 100 users, at least 20).
+    #[arg(long, value_name = "G")]
+    groups: Option<u32>,
+    /// Number of BMS policies.
+    #[arg(long, value_name = "P", default_value_t = 8)]
+    policies: u32,
+    /// Seed of the generator: the same seed writes the same bytes.
+    #[arg(long, value_name = "S")]
+    seed: u64,
+    /// The snapshot folder to write (new, empty, or an earlier snapshot).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
 }
 
 #[derive(Args)]
@@ -207,6 +233,7 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Snapshot(SnapshotCommand::Check(args)) => snapshot_check(args),
         Command::Assess(args) => assess(args),
+        Command::Synth(args) => synth(args),
         Command::Plan(args) => plan(args),
     }
 }
@@ -237,6 +264,24 @@ fn gate(options: &AssessmentOptions, assessment: &Assessment) -> Result<()> {
         ))
         .into());
     }
+    Ok(())
+}
+
+fn synth(args: SynthArgs) -> Result<()> {
+    let options = bms2intune_synth::SynthOptions {
+        users: args.users,
+        devices_per_user: args.devices_per_user,
+        groups: args
+            .groups
+            .unwrap_or_else(|| bms2intune_synth::SynthOptions::default_groups(args.users)),
+        policies: args.policies,
+        seed: args.seed,
+    };
+    options.validate().map_err(|e| BadInput(e.to_string()))?;
+    let staged = output::StagedOutput::begin_marked(&args.out, output::SNAPSHOT_MARKER)?;
+    let summary = bms2intune_synth::generate(&options, |path, bytes| staged.write(path, bytes))?;
+    let out = staged.commit().context("writing the snapshot")?;
+    eprintln!("{summary}\nOutput: {}", out.display());
     Ok(())
 }
 
@@ -343,10 +388,10 @@ fn plan(args: PlanArgs) -> Result<()> {
         bms2intune_report::MARKDOWN_FILE,
         bms2intune_report::render_markdown(&plan_json)?.as_bytes(),
     )?;
-    staged.write(
-        bms2intune_report::FINDINGS_CSV_FILE,
-        bms2intune_report::render_findings_csv(&plan_json)?.as_bytes(),
-    )?;
+    // Streamed: one row per finding and subject is millions of rows on a large tenant.
+    let mut findings_csv = staged.create(bms2intune_report::FINDINGS_CSV_FILE)?;
+    bms2intune_report::write_findings_csv(&mut findings_csv, &plan_json)?;
+    std::io::Write::flush(&mut findings_csv).context("cannot write findings.csv")?;
     write_impact_csv(&staged, &tenant, &simulation)?;
     let out = staged.commit().context("writing the plan")?;
     print_impact_summary(&plan);

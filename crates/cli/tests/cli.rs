@@ -442,3 +442,53 @@ fn the_sample_report_names_every_bms_policy_and_loads_nothing() {
     }
     assert!(lower.contains("content-security-policy"));
 }
+
+#[test]
+fn synth_writes_a_deterministic_snapshot_that_plans() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    for out in [&a, &b] {
+        let o = run(&[
+            "synth",
+            "--users",
+            "200",
+            "--seed",
+            "3",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let users = |p: &Path| std::fs::read(p.join("graph/users/page-0001.json")).unwrap();
+    assert_eq!(users(&a), users(&b), "same seed, same bytes");
+    let o = run(&[
+        "snapshot",
+        "check",
+        "--snapshot",
+        a.to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let summary: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(summary["directory"]["users"], 200);
+    let plan = dir.path().join("plan");
+    let o = run(&[
+        "plan",
+        "--snapshot",
+        a.to_str().unwrap(),
+        "--out",
+        plan.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run(&[
+        "synth",
+        "--users",
+        "0",
+        "--seed",
+        "3",
+        "--out",
+        dir.path().join("c").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--users"), "{}", stderr(&o));
+}
