@@ -24,6 +24,27 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// Plans the sample into `out` with extra options, asserts success, returns the output.
+fn plan_sample(out: &Path, extra: &[&str]) -> Output {
+    let snapshot = sample();
+    let mut args = vec![
+        "plan",
+        "--snapshot",
+        snapshot.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let o = run(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    o
+}
+
+/// `plan.json` of a plan folder.
+fn read_plan(out: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(out.join("plan.json")).unwrap()).unwrap()
+}
+
 /// Copies a snapshot folder so a test can break one file.
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
@@ -102,28 +123,14 @@ fn plan_writes_plan_json_deterministically() {
     let dir = tempfile::tempdir().unwrap();
     let (a, b) = (dir.path().join("a"), dir.path().join("b"));
     for out in [&a, &b] {
-        let o = run(&[
-            "plan",
-            "--snapshot",
-            sample().to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ]);
-        assert!(o.status.success(), "{}", stderr(&o));
+        plan_sample(out, &[]);
     }
     let plan_a = std::fs::read(a.join("plan.json")).unwrap();
     assert_eq!(plan_a, std::fs::read(b.join("plan.json")).unwrap());
     let plan: serde_json::Value = serde_json::from_slice(&plan_a).unwrap();
     assert_eq!(plan["snapshot"]["bms"]["policies"], 8);
     // Re-running into the same folder replaces the earlier plan.
-    let o = run(&[
-        "plan",
-        "--snapshot",
-        sample().to_str().unwrap(),
-        "--out",
-        a.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    plan_sample(&a, &[]);
 }
 
 #[test]
@@ -298,8 +305,7 @@ fn plan_writes_every_output_and_still_writes_when_gated() {
     ] {
         assert!(out.join(file).is_file(), "{file}");
     }
-    let plan: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.join("plan.json")).unwrap()).unwrap();
+    let plan = read_plan(&out);
     let recommendations = plan["recommendations"].as_array().unwrap();
     for r in recommendations.iter().filter(|r| !r["file"].is_null()) {
         let file = r["file"].as_str().unwrap();
@@ -317,18 +323,8 @@ fn plan_writes_every_output_and_still_writes_when_gated() {
 
     // The Android target option picks the objects.
     let da = dir.path().join("da");
-    let o = run(&[
-        "plan",
-        "--snapshot",
-        sample().to_str().unwrap(),
-        "--out",
-        da.to_str().unwrap(),
-        "--android",
-        "device-admin",
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let plan: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(da.join("plan.json")).unwrap()).unwrap();
+    plan_sample(&da, &["--android", "device-admin"]);
+    let plan = read_plan(&da);
     let names: Vec<&str> = plan["recommendations"]
         .as_array()
         .unwrap()
@@ -343,16 +339,8 @@ fn plan_writes_every_output_and_still_writes_when_gated() {
 fn plan_stages_waves_and_rejects_an_unknown_group_in_a_waves_file() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let o = run(&[
-        "plan",
-        "--snapshot",
-        sample().to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let plan: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.join("plan.json")).unwrap()).unwrap();
+    plan_sample(&out, &[]);
+    let plan = read_plan(&out);
     let waves = plan["waves"].as_array().unwrap();
     assert!(waves.len() >= 2, "the sample plans at least two waves");
     assert_eq!(waves[0]["id"], 1);
@@ -395,14 +383,7 @@ fn plan_stages_waves_and_rejects_an_unknown_group_in_a_waves_file() {
 fn the_sample_report_names_every_bms_policy_and_loads_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let o = run(&[
-        "plan",
-        "--snapshot",
-        sample().to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    plan_sample(&out, &[]);
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     let markdown = std::fs::read_to_string(out.join("report.md")).unwrap();
     let tenant = bms2intune_snapshot::read_snapshot(&sample()).unwrap();
