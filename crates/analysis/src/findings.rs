@@ -273,7 +273,23 @@ impl Assessment {
 
 /// Assesses a tenant's readiness to move from BMS to Intune.
 pub fn assess(tenant: &Tenant, config: &AssessConfig) -> Assessment {
-    let ctx = Ctx::new(tenant, config);
+    let membership = Membership::new(&tenant.directory);
+    let targets = BmsTargets::new(tenant, &membership);
+    let licensing = Licensing::new(&tenant.directory, config);
+    assess_with(tenant, config, &membership, &targets, &licensing)
+}
+
+/// [`assess`] with group membership, BMS targets and licensing already computed (the `plan`
+/// pipeline needs them for staging and simulation too, and expanding groups is the costly
+/// part on a large tenant). `licensing` must have been built with the same `config`.
+pub fn assess_with(
+    tenant: &Tenant,
+    config: &AssessConfig,
+    membership: &Membership,
+    targets: &BmsTargets,
+    licensing: &Licensing,
+) -> Assessment {
+    let ctx = Ctx::new(tenant, config, membership, targets, licensing);
     let mut findings = Vec::new();
     for &code in Code::ALL {
         if code == Code::NotAssessed {
@@ -372,19 +388,22 @@ struct Ctx<'t> {
     tenant: &'t Tenant,
     dir: &'t Directory,
     config: &'t AssessConfig,
-    membership: Membership<'t>,
-    targets: BmsTargets,
-    licensing: Licensing,
+    membership: &'t Membership<'t>,
+    targets: &'t BmsTargets,
+    licensing: &'t Licensing,
     /// Managed devices per user (BMS-managed only), as sorted lists.
     bms_devices_by_user: BTreeMap<UserIx, Vec<ManagedDeviceIx>>,
 }
 
 impl<'t> Ctx<'t> {
-    fn new(tenant: &'t Tenant, config: &'t AssessConfig) -> Ctx<'t> {
+    fn new(
+        tenant: &'t Tenant,
+        config: &'t AssessConfig,
+        membership: &'t Membership<'t>,
+        targets: &'t BmsTargets,
+        licensing: &'t Licensing,
+    ) -> Ctx<'t> {
         let dir = &tenant.directory;
-        let membership = Membership::new(dir);
-        let targets = BmsTargets::new(tenant, &membership);
-        let licensing = Licensing::new(dir, config);
         let mut bms_devices_by_user: BTreeMap<UserIx, Vec<ManagedDeviceIx>> = BTreeMap::new();
         for (i, md) in dir.managed_devices.iter().enumerate() {
             if let Some(u) = md.user.filter(|u| u.ix() < dir.users.len()) {

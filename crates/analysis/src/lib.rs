@@ -33,7 +33,8 @@ pub mod testkit;
 pub use bitset::BitSet;
 pub use config::{AssessConfig, ConfigError, Date, OsFloors, Version};
 pub use findings::{
-    assess, Assessment, Code, Finding, ProposedGroup, Severity, Subject, SubjectKind, Summary,
+    assess, assess_with, Assessment, Code, Finding, ProposedGroup, Severity, Subject, SubjectKind,
+    Summary,
 };
 pub use licensing::Licensing;
 pub use membership::Membership;

@@ -322,11 +322,14 @@ fn plan(args: PlanArgs) -> Result<()> {
         preserve_priority: args.preserve_priority,
     };
     let mapping = bms2intune_mapping::map_export(&tenant.bms, &mapping_options);
-    let assessment = bms2intune_analysis::assess(&tenant, &config);
-    let gate_result = gate(&args.assessment, &assessment);
+    // Group expansion, BMS targets and licensing are computed once and shared by the
+    // assessment, the staging and the simulation.
     let membership = Membership::new(&tenant.directory);
     let targets = BmsTargets::new(&tenant, &membership);
     let licensing = Licensing::new(&tenant.directory, &config);
+    let assessment =
+        bms2intune_analysis::assess_with(&tenant, &config, &membership, &targets, &licensing);
+    let gate_result = gate(&args.assessment, &assessment);
     let mut wave_options = WaveOptions::default();
     if let Some(path) = &args.waves {
         let shown = path.display().to_string();
