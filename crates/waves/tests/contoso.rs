@@ -3,12 +3,10 @@
 //! output is deterministic. `cargo test -p bms2intune-waves --test contoso -- --nocapture`
 //! prints the waves and the steps.
 
-use bms2intune_analysis::{assess, AssessConfig, BmsTargets, Licensing, Membership};
-use bms2intune_mapping::{map_export, MappingOptions};
+mod common;
 use bms2intune_model::Tenant;
-use bms2intune_waves::{
-    plan_waves, validate, LicenseNeed, Staging, StepKind, WaveOptions, WavesFile,
-};
+use bms2intune_waves::{validate, LicenseNeed, Staging, StepKind, WaveOptions, WavesFile};
+use common::stage_with;
 use std::path::PathBuf;
 
 fn sample() -> Tenant {
@@ -17,22 +15,7 @@ fn sample() -> Tenant {
 }
 
 fn stage(tenant: &Tenant, options: &WaveOptions) -> Staging {
-    let config = AssessConfig::default();
-    let membership = Membership::new(&tenant.directory);
-    let targets = BmsTargets::new(tenant, &membership);
-    let licensing = Licensing::new(&tenant.directory, &config);
-    let mapping = map_export(&tenant.bms, &MappingOptions::default());
-    let assessment = assess(tenant, &config);
-    plan_waves(
-        tenant,
-        &membership,
-        &targets,
-        &licensing,
-        &mapping,
-        &assessment,
-        options,
-    )
-    .expect("the sample stages")
+    stage_with(tenant, options).expect("the sample stages")
 }
 
 #[test]

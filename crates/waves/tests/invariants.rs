@@ -4,33 +4,15 @@
 //! users in the pilot, deterministic output, the `--waves` file (percentages, groups, unknown
 //! and ambiguous groups), and a property test that [`validate`] holds on random small tenants.
 
+mod common;
 use bms2intune_analysis::testkit::{Dev, Policy, TenantBuilder};
-use bms2intune_analysis::{assess, AssessConfig, BmsTargets, Licensing, Membership};
-use bms2intune_mapping::{map_export, MappingOptions};
+use bms2intune_analysis::{BmsTargets, Membership};
 use bms2intune_model::{BmsSetting, GroupIx, SettingValue, Tenant, UserIx};
 use bms2intune_waves::{
-    plan_waves, validate, LicenseNeed, Staging, StepKind, UnplacedReason, WaveError, WaveOptions,
-    WavesFile,
+    validate, LicenseNeed, Staging, StepKind, UnplacedReason, WaveError, WaveOptions, WavesFile,
 };
+use common::stage_with;
 use proptest::prelude::*;
-
-fn stage_with(tenant: &Tenant, options: &WaveOptions) -> Result<Staging, WaveError> {
-    let config = AssessConfig::default();
-    let membership = Membership::new(&tenant.directory);
-    let targets = BmsTargets::new(tenant, &membership);
-    let licensing = Licensing::new(&tenant.directory, &config);
-    let mapping = map_export(&tenant.bms, &MappingOptions::default());
-    let assessment = assess(tenant, &config);
-    plan_waves(
-        tenant,
-        &membership,
-        &targets,
-        &licensing,
-        &mapping,
-        &assessment,
-        options,
-    )
-}
 
 fn stage(tenant: &Tenant) -> Staging {
     let s = stage_with(tenant, &WaveOptions::default()).expect("stages");
