@@ -185,6 +185,19 @@ pub enum SubjectKind {
     Sku,
 }
 
+impl SubjectKind {
+    /// The JSON spelling: `user`, `group`, `device`, `policy`, `sku`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SubjectKind::User => "user",
+            SubjectKind::Group => "group",
+            SubjectKind::Device => "device",
+            SubjectKind::Policy => "policy",
+            SubjectKind::Sku => "sku",
+        }
+    }
+}
+
 /// One user, group, device, policy or SKU a finding is about.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -207,6 +220,9 @@ pub struct ProposedGroup {
     pub display_name: String,
     pub description: String,
     pub members: Vec<Subject>,
+    /// Members left out of `members` by the plan's list limit (`plan.json` `listLimit`).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub members_omitted: u64,
 }
 
 /// One finding.
@@ -219,6 +235,10 @@ pub struct Finding {
     pub detail: String,
     pub count: u64,
     pub subjects: Vec<Subject>,
+    /// Subjects left out of `subjects` by the plan's list limit (`plan.json` `listLimit`);
+    /// `findings.csv` lists them all.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub subjects_omitted: u64,
     pub remediation: String,
     /// `already-licensed-users` only: the proposed Group 1 / Group 2 split.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -229,6 +249,10 @@ pub struct Finding {
     /// `not-assessed` only: the snapshot files that were missing.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub missing: Vec<String>,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// Number of findings per severity.
@@ -357,6 +381,7 @@ fn not_assessed(code: Code, missing: Vec<String>) -> Finding {
         ),
         count: 0,
         subjects: Vec::new(),
+        subjects_omitted: 0,
         remediation: format!(
             "Export {} with the Graph requests in docs/snapshot.md and run the assessment again.",
             missing.join(", ")
@@ -503,6 +528,7 @@ impl<'t> Ctx<'t> {
             detail,
             count: subjects.len() as u64,
             subjects,
+            subjects_omitted: 0,
             remediation,
             proposed_groups: Vec::new(),
             assessed_code: None,
@@ -614,6 +640,7 @@ impl<'t> Ctx<'t> {
                               Assign the replacement Intune policies to this group first."
                     .into(),
                 members: subjects(&group1),
+                members_omitted: 0,
             },
             ProposedGroup {
                 key: "group2".into(),
@@ -622,6 +649,7 @@ impl<'t> Ctx<'t> {
                               after the replacement policies are assigned to this group."
                     .into(),
                 members: subjects(&group2),
+                members_omitted: 0,
             },
         ];
         Some(f)

@@ -9,6 +9,7 @@
 //! `--fail-on` severity (the output is still written).
 
 mod output;
+mod tables;
 
 use anyhow::{Context, Result};
 use bms2intune_analysis::{AssessConfig, Assessment, BitSet, BmsTargets, Licensing, Membership};
@@ -172,6 +173,11 @@ struct PlanArgs {
     /// (`rest = true`). Without it, a pilot and growing rings are chosen automatically.
     #[arg(long, value_name = "FILE")]
     waves: Option<PathBuf>,
+    /// The most entries plan.json and the reports list per finding, wave and unplaced users
+    /// (the first ones, with a count of the rest); 0 lists all. findings.csv and waves.csv
+    /// always list everyone.
+    #[arg(long, value_name = "N", default_value_t = bms2intune_plan::DEFAULT_LIST_LIMIT)]
+    list_limit: usize,
 }
 
 /// Bad input that is not a snapshot file (a waves file, an option): exit code 2.
@@ -364,6 +370,12 @@ fn plan(args: PlanArgs) -> Result<()> {
         .collect();
     let simulation =
         bms2intune_simulation::simulate(&tenant, &membership, &targets, &mapping, &stays_on_bms);
+    // The full per-user tables come from the stages' results, before the plan bounds its lists.
+    let staged = output::StagedOutput::begin(&args.out)?;
+    tables::write_findings_csv(&staged, &assessment.findings)?;
+    tables::write_waves_csv(&staged, &staging)?;
+    tables::write_impact_csv(&staged, &tenant, &simulation)?;
+    let list_limit = (args.list_limit > 0).then_some(args.list_limit);
     let plan = bms2intune_plan::build_plan(
         &tenant,
         StageResults {
@@ -373,9 +385,9 @@ fn plan(args: PlanArgs) -> Result<()> {
             simulation: &simulation,
             staging,
         },
+        list_limit,
         VERSION,
     );
-    let staged = output::StagedOutput::begin(&args.out)?;
     for recommendation in &plan.recommendations {
         if let (Some(file), Some(body)) = (&recommendation.file, &recommendation.body) {
             staged.write_json(file, body)?;
@@ -391,11 +403,6 @@ fn plan(args: PlanArgs) -> Result<()> {
         bms2intune_report::MARKDOWN_FILE,
         bms2intune_report::render_markdown(&plan_json)?.as_bytes(),
     )?;
-    // Streamed: one row per finding and subject is millions of rows on a large tenant.
-    let mut findings_csv = staged.create(bms2intune_report::FINDINGS_CSV_FILE)?;
-    bms2intune_report::write_findings_csv(&mut findings_csv, &plan_json)?;
-    std::io::Write::flush(&mut findings_csv).context("cannot write findings.csv")?;
-    write_impact_csv(&staged, &tenant, &simulation)?;
     let out = staged.commit().context("writing the plan")?;
     print_impact_summary(&plan);
     let r = &plan.readiness.summary;
@@ -418,53 +425,6 @@ fn plan(args: PlanArgs) -> Result<()> {
     gate_result
 }
 
-/// `impact.csv`: one row per user × platform × setting that changes (see the README).
-fn write_impact_csv(
-    staged: &output::StagedOutput,
-    tenant: &bms2intune_model::Tenant,
-    simulation: &bms2intune_simulation::Simulation,
-) -> Result<()> {
-    let header = [
-        "user_principal_name",
-        "user_id",
-        "platform",
-        "setting",
-        "outcome",
-        "before",
-        "after",
-        "applied_by",
-        "rule",
-    ];
-    let show = |v: &Option<serde_json::Value>| match v {
-        None => String::new(),
-        Some(serde_json::Value::String(s)) => s.clone(),
-        Some(other) => other.to_string(),
-    };
-    let users = &tenant.directory.users;
-    let rows = simulation.changed_rows(tenant).map(|row| {
-        let user = &users[row.user.ix()];
-        vec![
-            user.user_principal_name.to_string(),
-            user.id.to_string(),
-            row.platform.as_str().to_string(),
-            row.outcome.setting.clone(),
-            row.outcome.outcome.as_str().to_string(),
-            show(&row.outcome.before),
-            show(&row.outcome.after),
-            row.winner
-                .map(|o| o.display_name.clone())
-                .unwrap_or_default(),
-            row.outcome
-                .rule
-                .map(|r| r.explain().to_string())
-                .unwrap_or_default(),
-        ]
-    });
-    let file = staged.create(bms2intune_report::IMPACT_CSV_FILE)?;
-    bms2intune_report::write_csv_table(file, &header, rows).context("writing impact.csv")?;
-    Ok(())
-}
-
 /// A few lines on standard error: what changes for people, and the conflicts found.
 fn print_impact_summary(plan: &bms2intune_plan::PlanDocument) {
     let i = &plan.impact;
@@ -483,12 +443,12 @@ fn print_impact_summary(plan: &bms2intune_plan::PlanDocument) {
         "Waves: {} ({}){}",
         plan.staging.waves.len(),
         waves.join(", "),
-        if plan.staging.unplaced_users.is_empty() {
+        if plan.unplaced_user_count() == 0 {
             String::new()
         } else {
             format!(
                 "; {} user(s) wait: {}",
-                plan.staging.unplaced_users.len(),
+                plan.unplaced_user_count(),
                 plan.staging.license_capacity.statement
             )
         }

@@ -301,6 +301,7 @@ fn plan_writes_every_output_and_still_writes_when_gated() {
         "report.html",
         "report.md",
         "findings.csv",
+        "waves.csv",
         "impact.csv",
     ] {
         assert!(out.join(file).is_file(), "{file}");
@@ -472,4 +473,95 @@ fn synth_writes_a_deterministic_snapshot_that_plans() {
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--users"), "{}", stderr(&o));
+}
+
+/// `--list-limit` bounds every per-user list of plan.json and says how much it left out, while
+/// findings.csv and waves.csv still list everyone (byte-identical to an unbounded plan's).
+#[test]
+fn list_limit_bounds_plan_json_but_not_the_csv_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    let (all, bounded) = (dir.path().join("all"), dir.path().join("bounded"));
+    plan_sample(&all, &["--list-limit", "0"]);
+    plan_sample(&bounded, &["--list-limit", "2"]);
+    let (full, cut) = (read_plan(&all), read_plan(&bounded));
+    assert!(full["listLimit"].is_null());
+    assert_eq!(cut["listLimit"], 2);
+    let omitted = |v: &serde_json::Value, key: &str| v[key].as_u64().unwrap_or(0) as usize;
+    let len = |v: &serde_json::Value| v.as_array().unwrap().len();
+    let mut cut_short = 0;
+    for (f, g) in full["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(cut["findings"].as_array().unwrap())
+    {
+        assert_eq!(f["code"], g["code"]);
+        assert!(len(&g["subjects"]) <= 2);
+        assert_eq!(
+            len(&g["subjects"]) + omitted(g, "subjectsOmitted"),
+            len(&f["subjects"])
+        );
+        assert_eq!(
+            f["subjects"].as_array().unwrap()[..len(&g["subjects"])],
+            g["subjects"].as_array().unwrap()[..]
+        );
+        cut_short += omitted(g, "subjectsOmitted");
+        for (pf, pg) in f["proposedGroups"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .zip(g["proposedGroups"].as_array().into_iter().flatten())
+        {
+            assert_eq!(
+                len(&pg["members"]) + omitted(pg, "membersOmitted"),
+                len(&pf["members"])
+            );
+        }
+    }
+    assert!(
+        cut_short > 0,
+        "the sample has findings with more than 2 subjects"
+    );
+    let mut wave_users = 0;
+    for (w, v) in full["waves"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(cut["waves"].as_array().unwrap())
+    {
+        assert!(len(&v["members"]) <= 2);
+        assert_eq!(
+            len(&v["members"]) + omitted(v, "membersOmitted"),
+            len(&w["members"])
+        );
+        assert_eq!(v["users"], w["users"]);
+        wave_users += len(&w["members"]);
+    }
+    let unplaced = len(&full["unplacedUsers"]);
+    assert_eq!(
+        len(&cut["unplacedUsers"]) + omitted(&cut, "unplacedUsersOmitted"),
+        unplaced
+    );
+    for file in ["findings.csv", "waves.csv", "impact.csv"] {
+        assert_eq!(
+            std::fs::read(all.join(file)).unwrap(),
+            std::fs::read(bounded.join(file)).unwrap(),
+            "{file}"
+        );
+    }
+    // waves.csv: a header, then every wave member and every unplaced user.
+    let waves = std::fs::read_to_string(bounded.join("waves.csv")).unwrap();
+    assert_eq!(waves.lines().count(), 1 + wave_users + unplaced);
+    let subjects: usize = full["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| len(&f["subjects"]).max(1))
+        .sum();
+    let findings = std::fs::read_to_string(bounded.join("findings.csv")).unwrap();
+    assert_eq!(findings.lines().count(), 1 + subjects);
+    // The report counts what the plan left out, and points to the full tables.
+    let md = std::fs::read_to_string(bounded.join("report.md")).unwrap();
+    assert!(md.contains("all in findings.csv"));
+    assert!(md.contains(&format!("and {} more (all in waves.csv)", unplaced - 2)));
 }

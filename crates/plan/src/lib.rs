@@ -15,7 +15,13 @@ use bms2intune_waves::Staging;
 use serde::Serialize;
 
 /// Version of the `plan.json` layout; bumped when a field changes meaning or is removed.
-pub const PLAN_FORMAT_VERSION: u32 = 1;
+/// Version 2 bounds the per-user lists (`listLimit`, `…Omitted`).
+pub const PLAN_FORMAT_VERSION: u32 = 2;
+
+/// How many entries each per-user list of `plan.json` keeps by default (finding subjects,
+/// proposed group members, wave members, unplaced users). The full lists are in
+/// `findings.csv` and `waves.csv`.
+pub const DEFAULT_LIST_LIMIT: usize = 1000;
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -30,6 +36,10 @@ pub struct ToolInfo {
 pub struct PlanDocument {
     pub format_version: u32,
     pub tool: ToolInfo,
+    /// The most entries a per-user list holds (finding `subjects`, proposed group `members`,
+    /// wave `members`, `unplacedUsers`); `null` when unbounded. A list cut short says how many
+    /// entries it left out in its `…Omitted` sibling; `findings.csv` and `waves.csv` list all.
+    pub list_limit: Option<usize>,
     pub snapshot: SnapshotSummary,
     pub readiness: Readiness,
     /// Readiness findings, most severe first (the README lists every code).
@@ -53,6 +63,36 @@ pub struct PlanDocument {
     /// `apply`), `waveSelection`, `licenseCapacity`, `unplacedUsers`, `stagingNotes`.
     #[serde(flatten)]
     pub staging: Staging,
+}
+
+/// Keeps the first `limit` entries of `list` and returns how many it dropped.
+fn keep_first<T>(list: &mut Vec<T>, limit: usize) -> u64 {
+    let omitted = list.len().saturating_sub(limit);
+    list.truncate(limit);
+    omitted as u64
+}
+
+impl PlanDocument {
+    /// Cuts every per-user list to its first `limit` entries, recording what was left out.
+    /// Lists are already in their final order, so the kept entries are the ones a reader sees
+    /// first anyway. Counts (`count`, `users`, `blockedUsers`) keep the totals.
+    fn bound_lists(&mut self, limit: usize) {
+        for finding in &mut self.findings {
+            finding.subjects_omitted += keep_first(&mut finding.subjects, limit);
+            for group in &mut finding.proposed_groups {
+                group.members_omitted += keep_first(&mut group.members, limit);
+            }
+        }
+        for wave in &mut self.staging.waves {
+            wave.members_omitted += keep_first(&mut wave.members, limit);
+        }
+        self.staging.unplaced_users_omitted += keep_first(&mut self.staging.unplaced_users, limit);
+    }
+
+    /// Users in no wave, including those the list limit left out of `unplacedUsers`.
+    pub fn unplaced_user_count(&self) -> u64 {
+        self.staging.unplaced_users.len() as u64 + self.staging.unplaced_users_omitted
+    }
 }
 
 /// A group referred to in the plan.
@@ -131,10 +171,13 @@ pub struct StageResults<'s> {
     pub staging: Staging,
 }
 
-/// Builds the plan for a tenant from the stages' results.
+/// Builds the plan for a tenant from the stages' results, keeping at most `list_limit`
+/// entries per per-user list (`None`: all). Write the full lists (`findings.csv`,
+/// `waves.csv`) from the stages' results before they are handed over.
 pub fn build_plan(
     tenant: &Tenant,
     results: StageResults,
+    list_limit: Option<usize>,
     tool_version: &'static str,
 ) -> PlanDocument {
     let StageResults {
@@ -152,12 +195,13 @@ pub fn build_plan(
         "ready"
     };
     let groups = group_names(tenant, &mapping.recommendations);
-    PlanDocument {
+    let mut plan = PlanDocument {
         format_version: PLAN_FORMAT_VERSION,
         tool: ToolInfo {
             name: "bms2intune",
             version: tool_version,
         },
+        list_limit,
         snapshot: summarize(tenant),
         readiness: Readiness {
             verdict,
@@ -174,5 +218,9 @@ pub fn build_plan(
         impact: simulation.impact.clone(),
         conflicts: simulation.conflicts.clone(),
         staging,
+    };
+    if let Some(limit) = list_limit {
+        plan.bound_lists(limit);
     }
+    plan
 }

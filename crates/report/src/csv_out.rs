@@ -1,15 +1,21 @@
-//! `findings.csv`: the findings of the plan as one row per finding and subject, for people who
-//! filter and sort in a spreadsheet (every subject is listed, not only the first few the HTML
-//! shows). The `csv` crate does the RFC 4180 quoting; this module adds the defence against
-//! formula injection (a cell starting with `=`, `+`, `-`, `@`, tab or carriage return is
-//! prefixed with `'` so a spreadsheet shows it as text instead of running it).
+//! The CSV tables of a plan: `findings.csv` (one row per finding and subject, for people who
+//! filter and sort in a spreadsheet: every subject is listed, not only the first few the HTML
+//! shows) and the generic table writer the CLI uses for `waves.csv` and `impact.csv`. The `csv`
+//! crate does the RFC 4180 quoting; this module adds the defence against formula injection (a
+//! cell starting with `=`, `+`, `-`, `@`, tab or carriage return is prefixed with `'` so a
+//! spreadsheet shows it as text instead of running it).
+//!
+//! `findings.csv` has no detail or remediation column: they are a paragraph each, and repeating
+//! them on each of a million subject rows would make the file gigabytes; they are in the reports
+//! and in `plan.json`, under the finding's number and code.
 
 use crate::values as v;
 use crate::ReportError;
 use serde_json::Value;
 
-/// `finding` numbers the findings (1 = most severe) so the rows of one finding group together.
-const HEADER: [&str; 10] = [
+/// The columns of `findings.csv`. `finding` numbers the findings (1 = most severe) so the rows
+/// of one finding group together; `count` is the finding's count (usually its subjects).
+pub const FINDINGS_HEADER: [&str; 8] = [
     "finding",
     "severity",
     "code",
@@ -18,8 +24,6 @@ const HEADER: [&str; 10] = [
     "subject_kind",
     "subject_id",
     "subject_name",
-    "detail",
-    "remediation",
 ];
 
 pub fn render(plan: &Value) -> Result<String, ReportError> {
@@ -28,19 +32,17 @@ pub fn render(plan: &Value) -> Result<String, ReportError> {
     Ok(String::from_utf8(bytes).expect("the CSV writer was given only UTF-8 strings"))
 }
 
-/// Writes `findings.csv` to `out` row by row: a million subjects need no buffer.
+/// Writes `findings.csv` from a plan's JSON to `out`, row by row. When the plan bounds its
+/// lists (`listLimit`), only the listed subjects are written: the CLI writes the full table
+/// from the assessment instead, with the same columns.
 pub fn write<W: std::io::Write>(out: W, plan: &Value) -> Result<(), ReportError> {
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(out);
-    w.write_record(HEADER)?;
     let findings = plan
         .get("findings")
         .and_then(Value::as_array)
         .map_or(&[][..], Vec::as_slice);
-    let mut ordered: Vec<(usize, &Value)> = findings.iter().enumerate().collect();
-    ordered.sort_by_key(|(_, f)| v::severity_rank(&v::text(f, "severity").unwrap_or_default()));
-    for (n, (_, f)) in ordered.into_iter().enumerate() {
+    let mut ordered: Vec<&Value> = findings.iter().collect();
+    ordered.sort_by_key(|f| v::severity_rank(&v::text(f, "severity").unwrap_or_default()));
+    let rows = ordered.into_iter().enumerate().flat_map(|(n, f)| {
         let base = [
             (n + 1).to_string(),
             v::text(f, "severity").unwrap_or_default(),
@@ -48,50 +50,57 @@ pub fn write<W: std::io::Write>(out: W, plan: &Value) -> Result<(), ReportError>
             v::text(f, "title").unwrap_or_default(),
             v::text(f, "count").unwrap_or_default(),
         ];
-        let tail = [
-            v::text(f, "detail").unwrap_or_default(),
-            v::text(f, "remediation").unwrap_or_default(),
-        ];
         let subjects = v::list(f, "subjects");
-        let rows = subjects.iter().map(|s| {
-            if s.is_object() {
-                [
-                    v::text(s, "kind").unwrap_or_default(),
-                    v::text(s, "id").unwrap_or_default(),
-                    v::text_any(s, &["name", "displayName", "userPrincipalName"])
-                        .unwrap_or_default(),
-                ]
-            } else {
-                [String::new(), String::new(), v::display(s)]
-            }
-        });
-        let none = subjects.is_empty().then(<[String; 3]>::default);
-        for subject in rows.chain(none) {
-            let record = base
+        let cells: Vec<[String; 3]> = if subjects.is_empty() {
+            vec![Default::default()]
+        } else {
+            subjects
                 .iter()
-                .chain(subject.iter())
-                .chain(tail.iter())
-                .map(|c| defuse(c));
-            w.write_record(record)?;
-        }
-    }
-    w.flush().map_err(csv::Error::from)?;
-    Ok(())
+                .map(|s| {
+                    if s.is_object() {
+                        [
+                            v::text(s, "kind").unwrap_or_default(),
+                            v::text(s, "id").unwrap_or_default(),
+                            v::text_any(s, &["name", "displayName", "userPrincipalName"])
+                                .unwrap_or_default(),
+                        ]
+                    } else {
+                        [String::new(), String::new(), v::display(s)]
+                    }
+                })
+                .collect()
+        };
+        cells.into_iter().map(move |subject| {
+            let mut row = base.to_vec();
+            row.extend(subject);
+            row
+        })
+    });
+    write_table(out, &FINDINGS_HEADER, rows)
 }
 
 /// Writes a CSV table (header, then rows) to `out` with the same quoting and formula defence as
-/// `findings.csv`; rows are streamed, so a million-row table needs no buffer.
-pub fn write_table<W: std::io::Write>(
+/// `findings.csv`; rows are streamed, so a million-row table needs no buffer, and a row may
+/// borrow its cells (`[&str; N]`) so that writing it allocates nothing.
+pub fn write_table<W, R, C>(
     out: W,
     header: &[&str],
-    rows: impl Iterator<Item = Vec<String>>,
-) -> Result<(), ReportError> {
+    rows: impl Iterator<Item = R>,
+) -> Result<(), ReportError>
+where
+    W: std::io::Write,
+    R: IntoIterator<Item = C>,
+    C: AsRef<str>,
+{
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(out);
     w.write_record(header)?;
     for row in rows {
-        w.write_record(row.iter().map(|c| defuse(c)))?;
+        for cell in row {
+            w.write_field(defuse(cell.as_ref()))?;
+        }
+        w.write_record(None::<&[u8]>)?;
     }
     w.flush().map_err(csv::Error::from)?;
     Ok(())
@@ -125,8 +134,8 @@ mod tests {
         ]}));
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(lines.len(), 4);
-        assert!(lines[1].starts_with("1,blocker,b,Blocker,2,user,1,A,"));
-        assert!(lines[3].starts_with("2,info,i,Info,0,,,,"));
+        assert_eq!(lines[1], "1,blocker,b,Blocker,2,user,1,A");
+        assert_eq!(lines[3], "2,info,i,Info,0,,,");
         assert!(out.contains("\r\n"));
     }
 
@@ -138,12 +147,12 @@ mod tests {
         );
         assert!(out.contains("\"'=HYPERLINK(\"\"x\"\")\""));
         assert!(out.contains("\"Doe, \"\"Jo\"\"\nline2\""));
-        assert!(out.contains(",'@SUM(A1),"));
-        assert!(out.contains(",'-1+1,"));
+        assert!(out.contains(",'@SUM(A1)\r\n"));
+        assert!(out.contains(",'-1+1\r\n"));
     }
 
     #[test]
     fn no_findings_header_only() {
-        assert_eq!(csv(json!({})), format!("{}\r\n", HEADER.join(",")));
+        assert_eq!(csv(json!({})), format!("{}\r\n", FINDINGS_HEADER.join(",")));
     }
 }

@@ -21,7 +21,7 @@ mod messages;
 mod values;
 mod view;
 
-pub use csv_out::write_table as write_csv_table;
+pub use csv_out::{write_table as write_csv_table, FINDINGS_HEADER as FINDINGS_CSV_HEADER};
 pub use engine::markdown_escape;
 
 /// Why a report could not be rendered.
@@ -38,7 +38,7 @@ pub enum ReportError {
         source: minijinja::Error,
     },
     /// Writing the CSV failed.
-    #[error("cannot write findings.csv: {0}")]
+    #[error("cannot write a CSV table: {0}")]
     Csv(#[from] csv::Error),
 }
 
@@ -50,6 +50,8 @@ pub const MARKDOWN_FILE: &str = "report.md";
 pub const FINDINGS_CSV_FILE: &str = "findings.csv";
 /// One row per user × platform × setting that changes (written by the CLI from the simulation).
 pub const IMPACT_CSV_FILE: &str = "impact.csv";
+/// One row per user in scope: the wave, or why none (written by the CLI from the staging).
+pub const WAVES_CSV_FILE: &str = "waves.csv";
 
 /// `report.html`: one self-contained page (inline CSS and SVG, no script, nothing loaded from
 /// anywhere, printable). Every tenant-provided string is HTML-escaped.
@@ -66,8 +68,10 @@ pub fn render_markdown(plan: &serde_json::Value) -> Result<String, ReportError> 
 }
 
 /// `findings.csv`: one row per finding and subject (a finding without subjects gets one row),
-/// blockers first. Cells that a spreadsheet would run as a formula are defused with a `'`.
-/// A plan without `findings` gives the header row only.
+/// blockers first, columns [`FINDINGS_CSV_HEADER`]. Cells that a spreadsheet would run as a
+/// formula are defused with a `'`. A plan without `findings` gives the header row only; a plan
+/// that bounds its lists gives the listed subjects only (the CLI writes the full table from the
+/// assessment, with the same columns).
 pub fn render_findings_csv(plan: &serde_json::Value) -> Result<String, ReportError> {
     csv_out::render(check(plan)?)
 }

@@ -1071,9 +1071,9 @@ fn findings(list: &[Value]) -> Findings {
         .map(|f| {
             let severity = v::text(f, "severity").unwrap_or_else(|| "info".into());
             let subjects = v::list(f, "subjects");
-            let total = v::count(f, "count")
-                .unwrap_or(subjects.len() as u64)
-                .max(subjects.len() as u64);
+            // The plan may list only the first subjects (`subjectsOmitted` says how many not).
+            let listed = subjects.len() as u64 + v::count(f, "subjectsOmitted").unwrap_or(0);
+            let total = v::count(f, "count").unwrap_or(listed).max(listed);
             let shown: Vec<SubjectView> =
                 subjects.iter().take(SUBJECTS_SHOWN).map(subject).collect();
             let mut subject_groups: Vec<SubjectGroup> = Vec::new();
@@ -1569,7 +1569,11 @@ fn waves(root: &Value, list: &[Value], steps: &[Value]) -> Waves {
         });
     }
     let selection = v::get(root, "waveSelection");
-    let unplaced = v::get(root, "unplacedUsers").map(|u| unplaced(v::as_list(u)));
+    let unplaced = v::get(root, "unplacedUsers").map(|u| {
+        let omitted = v::count(root, "unplacedUsersOmitted").unwrap_or(0);
+        let blocked = v::get(root, "licenseCapacity").and_then(|c| v::count(c, "blockedUsers"));
+        unplaced(v::as_list(u), omitted, blocked)
+    });
     Waves {
         list: views,
         timeline: charts::timeline(rows),
@@ -1664,23 +1668,24 @@ fn waiting_headline(n: u64) -> String {
     format!("{} for licences", v::plural(n, "user waits", "users wait"))
 }
 
-fn unplaced(list: &[Value]) -> Unplaced {
+/// The users in no wave. `omitted` are left out of `list` by the plan's list limit; then the
+/// capacity's `blockedUsers` tells how many of all of them wait for licences.
+fn unplaced(list: &[Value], omitted: u64, blocked: Option<u64>) -> Unplaced {
     let reason = |u: &Value| v::text(u, "reason").unwrap_or_default();
-    let waiting = list
-        .iter()
-        .filter(|u| reason(u) == "license-capacity")
-        .count() as u64;
-    let other = list.len() as u64 - waiting;
+    let count_reason = |r: &str| list.iter().filter(|u| reason(u) == r).count() as u64;
+    let total = list.len() as u64 + omitted;
+    let waiting = match blocked {
+        Some(b) if omitted > 0 => b.min(total),
+        _ => count_reason("license-capacity"),
+    };
+    let other = total - waiting;
     let mut parts = Vec::new();
     if waiting > 0 {
         parts.push(waiting_headline(waiting));
     }
     if other > 0 {
-        let not_in_file = list
-            .iter()
-            .filter(|u| reason(u) == "not-in-waves-file")
-            .count() as u64;
-        if not_in_file == other {
+        // With the whole list at hand, name the reason only when every other user has it.
+        if omitted > 0 || count_reason("not-in-waves-file") == other {
             parts.push(format!(
                 "{} in no wave of the waves file",
                 v::plural(other, "user is", "users are")
@@ -1693,7 +1698,7 @@ fn unplaced(list: &[Value]) -> Unplaced {
         }
     }
     Unplaced {
-        count: list.len() as u64,
+        count: total,
         headline: parts.join("; "),
         list: list
             .iter()
@@ -1709,7 +1714,7 @@ fn unplaced(list: &[Value]) -> Unplaced {
                 policy: v::text(u, "bmsPolicy"),
             })
             .collect(),
-        more: (list.len() as u64).saturating_sub(USERS_SHOWN as u64),
+        more: total.saturating_sub(list.len().min(USERS_SHOWN) as u64),
     }
 }
 

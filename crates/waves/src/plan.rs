@@ -200,6 +200,7 @@ pub fn plan_waves(
             already_licensed: count(LicenseNeed::Held),
             enable_plan: count(LicenseNeed::EnablePlan),
             members,
+            members_omitted: 0,
             devices_by_platform,
             licenses,
             limited_by_licenses: p.limited,
@@ -396,6 +397,7 @@ pub fn plan_waves(
         },
         license_capacity: capacity,
         unplaced_users,
+        unplaced_users_omitted: 0,
         staging_notes: notes,
     })
 }

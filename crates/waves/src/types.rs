@@ -25,8 +25,15 @@ pub struct Staging {
     pub license_capacity: Capacity,
     /// Users in scope who are in no wave, with the reason.
     pub unplaced_users: Vec<UnplacedUser>,
+    /// Users left out of `unplacedUsers` by the plan's list limit (`waves.csv` lists them all).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unplaced_users_omitted: u64,
     /// Things the planner decided or noticed that an approver should read, in a fixed order.
     pub staging_notes: Vec<String>,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// How the waves were chosen.
@@ -73,10 +80,14 @@ pub struct Wave {
     pub name: String,
     /// Why these users are in this wave.
     pub selection: String,
-    /// Number of users (= `members.len()`).
+    /// Number of users (= `members.len() + membersOmitted`).
     pub users: u64,
     /// The users, in the planner's order (UPN, then ID).
     pub members: Vec<WaveMember>,
+    /// Members left out of `members` by the plan's list limit (`plan.json` `listLimit`);
+    /// `waves.csv` lists every member.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub members_omitted: u64,
     /// BMS-managed devices of the wave's users per platform (`ios` counts iOS and iPadOS).
     pub devices_by_platform: BTreeMap<String, u64>,
     /// New Intune seats this wave consumes.
@@ -376,6 +387,16 @@ pub enum UnplacedReason {
     LicenseCapacity,
     /// The `--waves` file has no wave for them (no `rest = true`).
     NotInWavesFile,
+}
+
+impl UnplacedReason {
+    /// The JSON spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnplacedReason::LicenseCapacity => "license-capacity",
+            UnplacedReason::NotInWavesFile => "not-in-waves-file",
+        }
+    }
 }
 
 /// A user in scope left out of the waves.

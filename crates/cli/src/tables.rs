@@ -1,0 +1,175 @@
+//! The full per-user tables of a plan, written from the stages' typed results: `findings.csv`
+//! (every subject of every finding), `waves.csv` (every user in scope: their wave, or why none)
+//! and `impact.csv` (every setting that changes for a user). `plan.json` and the reports keep
+//! only the first entries of these lists (`--list-limit`); these files keep them all, so a
+//! million-user tenant gets complete tables without a million-entry JSON document.
+//!
+//! Rows borrow their cells from the stages' data and are streamed into the file: writing a
+//! table allocates per finding or per wave, not per row. Quoting and the formula defence are
+//! `bms2intune_report::write_csv_table`'s.
+
+use crate::output::StagedOutput;
+use anyhow::{Context, Result};
+use bms2intune_analysis::Finding;
+use bms2intune_model::Tenant;
+use bms2intune_report as report;
+use bms2intune_simulation::Simulation;
+use bms2intune_waves::Staging;
+
+/// `findings.csv` with the columns of [`report::FINDINGS_CSV_HEADER`]: one row per finding and
+/// subject (a finding without subjects gets one row), most severe first.
+pub fn write_findings_csv(staged: &StagedOutput, findings: &[Finding]) -> Result<()> {
+    let mut ordered: Vec<&Finding> = findings.iter().collect();
+    ordered.sort_by_key(|f| f.severity);
+    let numbers: Vec<[String; 2]> = (1..)
+        .zip(&ordered)
+        .map(|(n, f)| [n.to_string(), f.count.to_string()])
+        .collect();
+    let rows = ordered
+        .iter()
+        .copied()
+        .zip(&numbers)
+        .flat_map(|(f, [number, count])| {
+            let row = |kind, id, name| {
+                [
+                    number.as_str(),
+                    f.severity.as_str(),
+                    f.code.as_str(),
+                    &f.title,
+                    count,
+                    kind,
+                    id,
+                    name,
+                ]
+            };
+            let none = f.subjects.is_empty().then(|| row("", "", ""));
+            let subjects = f
+                .subjects
+                .iter()
+                .map(move |s| row(s.kind.as_str(), &s.id, &s.name));
+            none.into_iter().chain(subjects)
+        });
+    write(
+        staged,
+        report::FINDINGS_CSV_FILE,
+        &report::FINDINGS_CSV_HEADER,
+        rows,
+    )
+}
+
+/// `waves.csv`: one row per user in scope, wave by wave in the planner's order, then the users
+/// in no wave (empty `wave`, with `unplaced_reason`).
+pub fn write_waves_csv(staged: &StagedOutput, staging: &Staging) -> Result<()> {
+    const HEADER: [&str; 8] = [
+        "wave",
+        "wave_name",
+        "user_id",
+        "user_principal_name",
+        "license",
+        "sku",
+        "bms_policy",
+        "unplaced_reason",
+    ];
+    let wave_ids: Vec<String> = staging.waves.iter().map(|w| w.id.to_string()).collect();
+    let placed = staging.waves.iter().zip(&wave_ids).flat_map(|(w, id)| {
+        w.members.iter().map(move |m| {
+            [
+                id.as_str().into(),
+                w.name.as_str().into(),
+                m.id.as_str().into(),
+                m.user_principal_name.as_str().into(),
+                m.license.as_str().into(),
+                m.sku.as_deref().unwrap_or_default().into(),
+                m.bms_policy.as_deref().unwrap_or_default().into(),
+                "".into(),
+            ]
+        })
+    });
+    let unplaced = staging.unplaced_users.iter().map(|u| -> [Cell; 8] {
+        [
+            "".into(),
+            "".into(),
+            u.id.as_str().into(),
+            u.user_principal_name.as_str().into(),
+            u.license.as_str().into(),
+            "".into(),
+            u.bms_policy.as_deref().unwrap_or_default().into(),
+            u.reason.as_str().into(),
+        ]
+    });
+    write(
+        staged,
+        report::WAVES_CSV_FILE,
+        &HEADER,
+        placed.map(|row: [Cell; 8]| row).chain(unplaced),
+    )
+}
+
+/// A cell borrowed from the stages' data, or owned when computed for the row.
+type Cell<'a> = std::borrow::Cow<'a, str>;
+
+/// `impact.csv`: one row per user × platform × setting that changes (see the README).
+pub fn write_impact_csv(
+    staged: &StagedOutput,
+    tenant: &Tenant,
+    simulation: &Simulation,
+) -> Result<()> {
+    const HEADER: [&str; 9] = [
+        "user_principal_name",
+        "user_id",
+        "platform",
+        "setting",
+        "outcome",
+        "before",
+        "after",
+        "applied_by",
+        "rule",
+    ];
+    let show = |v: &Option<serde_json::Value>| -> Cell<'static> {
+        match v {
+            None => "".into(),
+            Some(serde_json::Value::String(s)) => s.clone().into(),
+            Some(other) => other.to_string().into(),
+        }
+    };
+    let users = &tenant.directory.users;
+    let rows = simulation.changed_rows(tenant).map(|row| -> [Cell; 9] {
+        let user = &users[row.user.ix()];
+        [
+            user.user_principal_name.as_ref().into(),
+            user.id.to_string().into(),
+            row.platform.as_str().into(),
+            row.outcome.setting.as_str().into(),
+            row.outcome.outcome.as_str().into(),
+            show(&row.outcome.before),
+            show(&row.outcome.after),
+            row.winner
+                .map(|o| o.display_name.as_str())
+                .unwrap_or_default()
+                .into(),
+            row.outcome
+                .rule
+                .map(|r| r.explain())
+                .unwrap_or_default()
+                .into(),
+        ]
+    });
+    write(staged, report::IMPACT_CSV_FILE, &HEADER, rows)
+}
+
+/// Streams `rows` under `header` into the staged file `name`.
+fn write<R, C>(
+    staged: &StagedOutput,
+    name: &str,
+    header: &[&str],
+    rows: impl Iterator<Item = R>,
+) -> Result<()>
+where
+    R: IntoIterator<Item = C>,
+    C: AsRef<str>,
+{
+    let mut file = staged.create(name)?;
+    report::write_csv_table(&mut file, header, rows).with_context(|| format!("writing {name}"))?;
+    std::io::Write::flush(&mut file).with_context(|| format!("cannot write {name}"))?;
+    Ok(())
+}
