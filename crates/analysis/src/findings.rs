@@ -34,11 +34,13 @@ use crate::devices::{
 use crate::licensing::{is_education_sku, Licensing};
 use crate::membership::Membership;
 use crate::targets::BmsTargets;
+use bms2intune_model::order::NameOrder;
 use bms2intune_model::{
     AssignmentTarget, BmsPolicy, BmsSetting, DevicePlatform, Directory, GroupIx, Guid,
     IntunePolicy, ManagedDeviceIx, Part, SettingValue, SkuIx, Tenant, UserIx,
 };
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -198,28 +200,66 @@ impl SubjectKind {
     }
 }
 
-/// One user, group, device, policy or SKU a finding is about.
+/// One user, group, device, policy or SKU a finding is about. Names borrow from the tenant:
+/// a finding about a million users allocates no strings for them.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Subject {
+pub struct Subject<'t> {
     pub kind: SubjectKind,
     /// Users: UPN; groups: display name; devices: device name; policies: policy name; SKUs:
     /// `skuPartNumber`. (Field order makes subjects sort by kind, then name, then ID.)
-    pub name: String,
+    pub name: Cow<'t, str>,
     /// Entra object ID, managed device ID, BMS policy GUID (its name when it has none), or
     /// `skuId`.
-    pub id: String,
+    pub id: SubjectId<'t>,
+    /// Users and devices: the index into the directory's `users` or `managed_devices`, so
+    /// that later stages count per user without looking the ID up again. Not serialized.
+    #[serde(skip)]
+    pub ix: Option<u32>,
+}
+
+/// A subject's ID: a GUID, or a name for the BMS policies that have none. Serialized as a
+/// string; GUIDs order as their text does.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SubjectId<'t> {
+    Guid(Guid),
+    Text(Cow<'t, str>),
+}
+
+impl SubjectId<'_> {
+    /// Calls `f` with the ID as text (GUIDs are formatted on the stack).
+    pub fn with_str<R>(&self, f: impl FnOnce(&str) -> R) -> R {
+        match self {
+            SubjectId::Guid(g) => f(g.text().as_str()),
+            SubjectId::Text(t) => f(t),
+        }
+    }
+}
+
+impl fmt::Display for SubjectId<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SubjectId::Guid(g) => g.fmt(f),
+            SubjectId::Text(t) => f.write_str(t),
+        }
+    }
+}
+
+impl Serialize for SubjectId<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.with_str(|text| s.serialize_str(text))
+    }
 }
 
 /// A group the assessment proposes to create (the Group 1 / Group 2 split).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ProposedGroup {
+pub struct ProposedGroup<'t> {
     /// `group1` or `group2`.
     pub key: String,
     pub display_name: String,
     pub description: String,
-    pub members: Vec<Subject>,
+    pub members: Vec<Subject<'t>>,
     /// Members left out of `members` by the plan's list limit (`plan.json` `listLimit`).
     #[serde(skip_serializing_if = "is_zero")]
     pub members_omitted: u64,
@@ -228,13 +268,13 @@ pub struct ProposedGroup {
 /// One finding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Finding {
+pub struct Finding<'t> {
     pub code: Code,
     pub severity: Severity,
     pub title: String,
     pub detail: String,
     pub count: u64,
-    pub subjects: Vec<Subject>,
+    pub subjects: Vec<Subject<'t>>,
     /// Subjects left out of `subjects` by the plan's list limit (`plan.json` `listLimit`);
     /// `findings.csv` lists them all.
     #[serde(skip_serializing_if = "is_zero")]
@@ -242,13 +282,23 @@ pub struct Finding {
     pub remediation: String,
     /// `already-licensed-users` only: the proposed Group 1 / Group 2 split.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub proposed_groups: Vec<ProposedGroup>,
+    pub proposed_groups: Vec<ProposedGroup<'t>>,
     /// `not-assessed` only: the code that could not be assessed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assessed_code: Option<Code>,
     /// `not-assessed` only: the snapshot files that were missing.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub missing: Vec<String>,
+}
+
+/// A BMS policy (or orphaned rule) as a subject: its GUID, or its name when it has none.
+fn policy_subject(name: &str, guid: Option<Guid>) -> Subject<'_> {
+    Subject {
+        kind: SubjectKind::Policy,
+        name: Cow::Borrowed(name),
+        id: guid.map_or(SubjectId::Text(Cow::Borrowed(name)), SubjectId::Guid),
+        ix: None,
+    }
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -267,18 +317,18 @@ pub struct Summary {
 /// The result of [`assess`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Assessment {
+pub struct Assessment<'t> {
     /// The date the assessment was made for.
     pub as_of: Date,
     /// The OS floors used, with their source.
     pub os_floors: OsFloors,
     pub summary: Summary,
-    pub findings: Vec<Finding>,
+    pub findings: Vec<Finding<'t>>,
 }
 
-impl Assessment {
+impl<'t> Assessment<'t> {
     /// The finding with this code (the first, for `not-assessed`).
-    pub fn finding(&self, code: Code) -> Option<&Finding> {
+    pub fn finding(&self, code: Code) -> Option<&Finding<'t>> {
         self.findings.iter().find(|f| f.code == code)
     }
 
@@ -296,7 +346,7 @@ impl Assessment {
 }
 
 /// Assesses a tenant's readiness to move from BMS to Intune.
-pub fn assess(tenant: &Tenant, config: &AssessConfig) -> Assessment {
+pub fn assess<'t>(tenant: &'t Tenant, config: &AssessConfig) -> Assessment<'t> {
     let membership = Membership::new(&tenant.directory);
     let targets = BmsTargets::new(tenant, &membership);
     let licensing = Licensing::new(&tenant.directory, config);
@@ -306,13 +356,13 @@ pub fn assess(tenant: &Tenant, config: &AssessConfig) -> Assessment {
 /// [`assess`] with group membership, BMS targets and licensing already computed (the `plan`
 /// pipeline needs them for staging and simulation too, and expanding groups is the costly
 /// part on a large tenant). `licensing` must have been built with the same `config`.
-pub fn assess_with(
-    tenant: &Tenant,
+pub fn assess_with<'t>(
+    tenant: &'t Tenant,
     config: &AssessConfig,
     membership: &Membership,
     targets: &BmsTargets,
     licensing: &Licensing,
-) -> Assessment {
+) -> Assessment<'t> {
     let ctx = Ctx::new(tenant, config, membership, targets, licensing);
     let mut findings = Vec::new();
     for &code in Code::ALL {
@@ -369,7 +419,7 @@ pub fn assess_with(
     }
 }
 
-fn not_assessed(code: Code, missing: Vec<String>) -> Finding {
+fn not_assessed(code: Code, missing: Vec<String>) -> Finding<'static> {
     Finding {
         code: Code::NotAssessed,
         severity: Code::NotAssessed.severity(),
@@ -409,25 +459,26 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 /// Everything the checks share, computed once.
-struct Ctx<'t> {
+/// `'t`: the tenant, which findings borrow names from; `'c`: the stages' other results.
+struct Ctx<'t, 'c> {
     tenant: &'t Tenant,
     dir: &'t Directory,
-    config: &'t AssessConfig,
-    membership: &'t Membership<'t>,
-    targets: &'t BmsTargets,
-    licensing: &'t Licensing,
+    config: &'c AssessConfig,
+    membership: &'c Membership<'c>,
+    targets: &'c BmsTargets,
+    licensing: &'c Licensing,
     /// Managed devices per user (BMS-managed only), as sorted lists.
     bms_devices_by_user: BTreeMap<UserIx, Vec<ManagedDeviceIx>>,
 }
 
-impl<'t> Ctx<'t> {
+impl<'t, 'c> Ctx<'t, 'c> {
     fn new(
         tenant: &'t Tenant,
-        config: &'t AssessConfig,
-        membership: &'t Membership<'t>,
-        targets: &'t BmsTargets,
-        licensing: &'t Licensing,
-    ) -> Ctx<'t> {
+        config: &'c AssessConfig,
+        membership: &'c Membership<'c>,
+        targets: &'c BmsTargets,
+        licensing: &'c Licensing,
+    ) -> Ctx<'t, 'c> {
         let dir = &tenant.directory;
         let mut bms_devices_by_user: BTreeMap<UserIx, Vec<ManagedDeviceIx>> = BTreeMap::new();
         for (i, md) in dir.managed_devices.iter().enumerate() {
@@ -467,47 +518,47 @@ impl<'t> Ctx<'t> {
 
     // ----- subjects -----
 
-    fn user(&self, u: UserIx) -> Subject {
+    fn user(&self, u: UserIx) -> Subject<'t> {
         let user = &self.dir.users[u.ix()];
         Subject {
             kind: SubjectKind::User,
-            name: user.user_principal_name.to_string(),
-            id: user.id.to_string(),
+            name: Cow::Borrowed(&user.user_principal_name),
+            id: SubjectId::Guid(user.id),
+            ix: Some(u.ix() as u32),
         }
     }
 
-    fn group(&self, g: GroupIx) -> Subject {
+    fn group(&self, g: GroupIx) -> Subject<'t> {
         let group = &self.dir.groups[g.ix()];
         Subject {
             kind: SubjectKind::Group,
-            name: group.display_name.to_string(),
-            id: group.id.to_string(),
+            name: Cow::Borrowed(&group.display_name),
+            id: SubjectId::Guid(group.id),
+            ix: None,
         }
     }
 
-    fn device(&self, d: ManagedDeviceIx) -> Subject {
+    fn device(&self, d: ManagedDeviceIx) -> Subject<'t> {
         let md = &self.dir.managed_devices[d.ix()];
         Subject {
             kind: SubjectKind::Device,
-            name: md.device_name.to_string(),
-            id: md.id.to_string(),
+            name: Cow::Borrowed(&md.device_name),
+            id: SubjectId::Guid(md.id),
+            ix: Some(d.ix() as u32),
         }
     }
 
-    fn policy(&self, p: &BmsPolicy) -> Subject {
-        Subject {
-            kind: SubjectKind::Policy,
-            name: p.name.clone(),
-            id: p.guid.map_or_else(|| p.name.clone(), |g| g.to_string()),
-        }
+    fn policy(&self, p: &'t BmsPolicy) -> Subject<'t> {
+        policy_subject(&p.name, p.guid)
     }
 
-    fn sku(&self, s: SkuIx) -> Subject {
+    fn sku(&self, s: SkuIx) -> Subject<'t> {
         let sku = &self.dir.skus[s.ix()];
         Subject {
             kind: SubjectKind::Sku,
-            name: sku.part_number.to_string(),
-            id: sku.sku_id.to_string(),
+            name: Cow::Borrowed(&sku.part_number),
+            id: SubjectId::Guid(sku.sku_id),
+            ix: None,
         }
     }
 
@@ -515,11 +566,10 @@ impl<'t> Ctx<'t> {
         &self,
         code: Code,
         detail: String,
-        mut subjects: Vec<Subject>,
+        mut subjects: Vec<Subject<'t>>,
         remediation: String,
-    ) -> Finding {
-        // Unstable is enough: equal subjects are identical, and dedup follows.
-        subjects.sort_unstable();
+    ) -> Finding<'t> {
+        self.sort_subjects(&mut subjects);
         subjects.dedup();
         Finding {
             code,
@@ -534,6 +584,29 @@ impl<'t> Ctx<'t> {
             assessed_code: None,
             missing: Vec::new(),
         }
+    }
+
+    /// Sorts subjects in their `Ord` order (kind, name, ID), comparing users and devices by
+    /// the directory's rank tables instead of their strings (the same order, much faster on a
+    /// large tenant). Unstable is enough: equal subjects are identical.
+    fn sort_subjects(&self, subjects: &mut [Subject<'t>]) {
+        let has = |kind| subjects.iter().any(|s| s.kind == kind && s.ix.is_some());
+        let users = has(SubjectKind::User).then(|| self.dir.user_rank(NameOrder::Exact));
+        let devices = has(SubjectKind::Device).then(|| self.dir.managed_device_rank());
+        let rank = |s: &Subject<'t>| -> Option<u32> {
+            let table = match s.kind {
+                SubjectKind::User => users?,
+                SubjectKind::Device => devices?,
+                _ => return None,
+            };
+            table.get(s.ix? as usize).copied()
+        };
+        subjects.sort_unstable_by(|a, b| {
+            a.kind.cmp(&b.kind).then_with(|| match (rank(a), rank(b)) {
+                (Some(x), Some(y)) => x.cmp(&y),
+                _ => a.cmp(b),
+            })
+        });
     }
 
     fn policy_name(&self, p: usize) -> &str {
@@ -558,7 +631,7 @@ impl<'t> Ctx<'t> {
 
     // ----- licences -----
 
-    fn license_shortfall(&self) -> Option<Finding> {
+    fn license_shortfall(&self) -> Option<Finding<'t>> {
         let (mut licensed, mut can_enable, mut need) = (0usize, 0usize, Vec::new());
         for u in self.in_scope_users() {
             if self.licensing.has_intune(u) {
@@ -604,7 +677,7 @@ impl<'t> Ctx<'t> {
         Some(f)
     }
 
-    fn already_licensed_users(&self) -> Option<Finding> {
+    fn already_licensed_users(&self) -> Option<Finding<'t>> {
         let (group1, group2): (Vec<UserIx>, Vec<UserIx>) = self
             .in_scope_users()
             .partition(|&u| self.licensing.has_intune(u));
@@ -612,8 +685,8 @@ impl<'t> Ctx<'t> {
             return None;
         }
         let subjects = |users: &[UserIx]| {
-            let mut s: Vec<Subject> = users.iter().map(|&u| self.user(u)).collect();
-            s.sort_unstable();
+            let mut s: Vec<Subject<'t>> = users.iter().map(|&u| self.user(u)).collect();
+            self.sort_subjects(&mut s);
             s
         };
         let mut f = self.finding(
@@ -655,7 +728,7 @@ impl<'t> Ctx<'t> {
         Some(f)
     }
 
-    fn licensed_without_replacement(&self) -> Option<Finding> {
+    fn licensed_without_replacement(&self) -> Option<Finding<'t>> {
         let intune = IntuneCoverage::new(self);
         let mut users = Vec::new();
         let mut devices = 0usize;
@@ -702,7 +775,7 @@ impl<'t> Ctx<'t> {
         ))
     }
 
-    fn unlicensed_targets(&self) -> Option<Finding> {
+    fn unlicensed_targets(&self) -> Option<Finding<'t>> {
         let users: Vec<UserIx> = self
             .in_scope_users()
             .filter(|&u| !self.licensing.has_intune(u) && !self.licensing.has_bms(u))
@@ -725,7 +798,7 @@ impl<'t> Ctx<'t> {
         ))
     }
 
-    fn mam_only_license(&self) -> Option<Finding> {
+    fn mam_only_license(&self) -> Option<Finding<'t>> {
         let users: Vec<UserIx> = self
             .in_scope_users()
             .filter(|&u| self.licensing.is_mam_only(u))
@@ -757,7 +830,7 @@ impl<'t> Ctx<'t> {
         ))
     }
 
-    fn education_sku(&self) -> Option<Finding> {
+    fn education_sku(&self) -> Option<Finding<'t>> {
         let skus: Vec<SkuIx> = (0..self.dir.skus.len())
             .map(|i| SkuIx(i as u32))
             .filter(|s| {
@@ -786,7 +859,7 @@ impl<'t> Ctx<'t> {
 
     // ----- devices -----
 
-    fn unsupported_os(&self) -> Option<Finding> {
+    fn unsupported_os(&self) -> Option<Finding<'t>> {
         let floors = &self.config.os_floors;
         let windows10_allowed_only = self.config.as_of >= self.config.windows10_end_of_support;
         let mut below: BTreeMap<DevicePlatform, usize> = BTreeMap::new();
@@ -860,7 +933,7 @@ impl<'t> Ctx<'t> {
         ))
     }
 
-    fn windows_not_migrated(&self) -> Option<Finding> {
+    fn windows_not_migrated(&self) -> Option<Finding<'t>> {
         let mut kinds: BTreeMap<WindowsKind, usize> = BTreeMap::new();
         let mut subjects = Vec::new();
         for (d, md) in self.bms_devices() {
@@ -899,7 +972,7 @@ impl<'t> Ctx<'t> {
         ))
     }
 
-    fn android_device_admin(&self) -> Option<Finding> {
+    fn android_device_admin(&self) -> Option<Finding<'t>> {
         let mut subjects = Vec::new();
         let (mut non_gms, mut by_bms) = (0usize, 0usize);
         for (i, md) in self.dir.managed_devices.iter().enumerate() {
@@ -942,8 +1015,8 @@ impl<'t> Ctx<'t> {
         ))
     }
 
-    fn no_user_affinity(&self) -> Option<Finding> {
-        let subjects: Vec<Subject> = self
+    fn no_user_affinity(&self) -> Option<Finding<'t>> {
+        let subjects: Vec<Subject<'t>> = self
             .bms_devices()
             .filter(|(_, md)| !has_user_affinity(md))
             .map(|(d, _)| self.device(d))
@@ -967,7 +1040,7 @@ impl<'t> Ctx<'t> {
 
     // ----- policies -----
 
-    fn policy_not_targeted(&self) -> Option<Finding> {
+    fn policy_not_targeted(&self) -> Option<Finding<'t>> {
         let directory_known = self.has_part(Part::Groups);
         let members_known = directory_known && self.has_part(Part::GroupMembers);
         let mut reasons: Vec<(Subject, String)> = Vec::new();
@@ -1040,8 +1113,8 @@ impl<'t> Ctx<'t> {
         ))
     }
 
-    fn policy_pending_deletion(&self) -> Option<Finding> {
-        let mut subjects: Vec<Subject> = self
+    fn policy_pending_deletion(&self) -> Option<Finding<'t>> {
+        let mut subjects: Vec<Subject<'t>> = self
             .tenant
             .bms
             .policies
@@ -1055,13 +1128,7 @@ impl<'t> Ctx<'t> {
                 .orphan_rules
                 .iter()
                 .filter(|r| r.mode.is_deleting())
-                .map(|r| Subject {
-                    kind: SubjectKind::Policy,
-                    name: r.name.clone(),
-                    id: r
-                        .policy_guid
-                        .map_or_else(|| r.name.clone(), |g| g.to_string()),
-                }),
+                .map(|r| policy_subject(&r.name, r.policy_guid)),
         );
         if subjects.is_empty() {
             return None;
@@ -1080,7 +1147,7 @@ impl<'t> Ctx<'t> {
         ))
     }
 
-    fn duplicate_policies(&self) -> Option<Finding> {
+    fn duplicate_policies(&self) -> Option<Finding<'t>> {
         type Key<'a> = (
             bms2intune_model::PolicyKind,
             Vec<(BmsSetting, &'a SettingValue)>,
@@ -1107,7 +1174,7 @@ impl<'t> Ctx<'t> {
             return None;
         }
         groups.sort();
-        let subjects: Vec<Subject> = clusters
+        let subjects: Vec<Subject<'t>> = clusters
             .values()
             .filter(|c| c.len() > 1)
             .flat_map(|c| c.iter().map(|p| self.policy(p)))
@@ -1131,7 +1198,7 @@ impl<'t> Ctx<'t> {
         ))
     }
 
-    fn overlapping_bms_policies(&self) -> Option<Finding> {
+    fn overlapping_bms_policies(&self) -> Option<Finding<'t>> {
         let mut combos: BTreeMap<Vec<usize>, usize> = BTreeMap::new();
         let mut users = Vec::new();
         for u in self.in_scope_users() {
@@ -1178,7 +1245,7 @@ impl<'t> Ctx<'t> {
         ))
     }
 
-    fn unknown_target_group(&self) -> Option<Finding> {
+    fn unknown_target_group(&self) -> Option<Finding<'t>> {
         let mut uses: BTreeMap<Guid, Vec<String>> = BTreeMap::new();
         for p in self.tenant.bms.mappable_policies() {
             for id in p.rule.iter().flat_map(|r| r.real_target_groups()) {
@@ -1206,7 +1273,8 @@ impl<'t> Ctx<'t> {
                     Subject {
                         kind: SubjectKind::Group,
                         name: "(a user, not a group)".into(),
-                        id: id.to_string(),
+                        id: SubjectId::Guid(id),
+                        ix: None,
                     },
                     "is a user ID",
                 ),
@@ -1214,7 +1282,8 @@ impl<'t> Ctx<'t> {
                     Subject {
                         kind: SubjectKind::Group,
                         name: "(not in directory)".into(),
-                        id: id.to_string(),
+                        id: SubjectId::Guid(id),
+                        ix: None,
                     },
                     "is not in the directory",
                 ),
@@ -1240,7 +1309,7 @@ impl<'t> Ctx<'t> {
         ))
     }
 
-    fn email_profile_reauth(&self) -> Option<Finding> {
+    fn email_profile_reauth(&self) -> Option<Finding<'t>> {
         let mut users = Vec::new();
         let (mut devices, mut apple) = (0usize, 0usize);
         let mut by_policy: BTreeMap<usize, usize> = BTreeMap::new();
@@ -1335,7 +1404,7 @@ fn intune_platforms(policy: &IntunePolicy) -> Vec<DevicePlatform> {
 }
 
 impl IntuneCoverage {
-    fn new(ctx: &Ctx<'_>) -> IntuneCoverage {
+    fn new(ctx: &Ctx<'_, '_>) -> IntuneCoverage {
         let dir = ctx.dir;
         let groups = |ids: &mut dyn Iterator<Item = Guid>| {
             ids.filter_map(|id| dir.group(id)).collect::<Vec<_>>()
@@ -1379,7 +1448,7 @@ impl IntuneCoverage {
 
     /// Whether some Intune policy for the device's platform reaches the (Intune-licensed) user
     /// or the device.
-    fn covers(&self, ctx: &Ctx<'_>, user: UserIx, device: ManagedDeviceIx) -> bool {
+    fn covers(&self, ctx: &Ctx<'_, '_>, user: UserIx, device: ManagedDeviceIx) -> bool {
         let platform = ctx.dir.managed_devices[device.ix()].platform;
         self.policies.iter().any(|p| {
             let reaches_user = (p.all_users || p.users.contains(user.ix()))

@@ -6,12 +6,13 @@ use crate::config::AssessConfig;
 use crate::testkit::{user_id, Dev, IntuneTarget, Policy, TenantBuilder};
 use bms2intune_model::{ManagementAgent, SettingValue};
 
-fn run(t: &mut TenantBuilder) -> Assessment {
-    assess(&t.build(), &AssessConfig::default())
+fn run(t: &mut TenantBuilder) -> Assessment<'static> {
+    run_with(t, &AssessConfig::default())
 }
 
-fn run_with(t: &mut TenantBuilder, config: &AssessConfig) -> Assessment {
-    assess(&t.build(), config)
+/// Findings borrow from their tenant; a test tenant is small, so it lives for the test run.
+fn run_with(t: &mut TenantBuilder, config: &AssessConfig) -> Assessment<'static> {
+    assess(Box::leak(Box::new(t.build())), config)
 }
 
 /// `(kind, name)` of a finding's subjects.
@@ -21,7 +22,7 @@ fn names(a: &Assessment, code: Code) -> Vec<(SubjectKind, String)> {
         .unwrap_or_else(|| panic!("{code} not raised; got {:?}", a.codes()));
     f.subjects
         .iter()
-        .map(|s| (s.kind, s.name.clone()))
+        .map(|s| (s.kind, s.name.to_string()))
         .collect()
 }
 
@@ -111,7 +112,7 @@ fn already_licensed_users_with_group_split() {
         .map(|g| {
             (
                 g.key.as_str(),
-                g.members.iter().map(|m| m.name.as_str()).collect(),
+                g.members.iter().map(|m| m.name.as_ref()).collect(),
             )
         })
         .collect();

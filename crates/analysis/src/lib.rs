@@ -33,8 +33,8 @@ pub mod testkit;
 pub use bitset::BitSet;
 pub use config::{AssessConfig, ConfigError, Date, OsFloors, Version};
 pub use findings::{
-    assess, assess_with, Assessment, Code, Finding, ProposedGroup, Severity, Subject, SubjectKind,
-    Summary,
+    assess, assess_with, Assessment, Code, Finding, ProposedGroup, Severity, Subject, SubjectId,
+    SubjectKind, Summary,
 };
 pub use licensing::Licensing;
 pub use membership::Membership;

@@ -47,7 +47,8 @@ fn sample_tenant_raises_at_least_twelve_codes() {
     assert_eq!(count(Code::PolicyPendingDeletion), Some(1));
     assert_eq!(count(Code::PolicyNotTargeted), Some(2));
     assert_eq!(count(Code::DuplicatePolicies), Some(2));
-    let again = assess(&bms2intune_snapshot::read_snapshot(&root).unwrap(), &config);
+    let tenant_again = bms2intune_snapshot::read_snapshot(&root).unwrap();
+    let again = assess(&tenant_again, &config);
     assert_eq!(
         serde_json::to_string(&assessment).unwrap(),
         serde_json::to_string(&again).unwrap()

@@ -10,8 +10,8 @@
 
 use crate::output::StagedOutput;
 use anyhow::{Context, Result};
-use bms2intune_analysis::Finding;
-use bms2intune_model::Tenant;
+use bms2intune_analysis::{Finding, SubjectId};
+use bms2intune_model::{GuidText, Tenant};
 use bms2intune_report as report;
 use bms2intune_simulation::Simulation;
 use bms2intune_waves::Staging;
@@ -30,23 +30,28 @@ pub fn write_findings_csv(staged: &StagedOutput, findings: &[Finding]) -> Result
         .copied()
         .zip(&numbers)
         .flat_map(|(f, [number, count])| {
-            let row = |kind, id, name| {
+            let row = |kind, id, name| -> [Cell; 7] {
                 [
-                    number.as_str(),
-                    f.severity.as_str(),
-                    f.code.as_str(),
-                    &f.title,
-                    count,
+                    number.as_str().into(),
+                    f.severity.as_str().into(),
+                    f.code.as_str().into(),
+                    count.as_str().into(),
                     kind,
                     id,
                     name,
                 ]
             };
-            let none = f.subjects.is_empty().then(|| row("", "", ""));
-            let subjects = f
+            let none = f
                 .subjects
-                .iter()
-                .map(move |s| row(s.kind.as_str(), &s.id, &s.name));
+                .is_empty()
+                .then(|| row("".into(), "".into(), "".into()));
+            let subjects = f.subjects.iter().map(move |s| {
+                let id = match &s.id {
+                    SubjectId::Guid(g) => Cell::Guid(g.text()),
+                    SubjectId::Text(t) => t.as_ref().into(),
+                };
+                row(s.kind.as_str().into(), id, s.name.as_ref().into())
+            });
             none.into_iter().chain(subjects)
         });
     write(
@@ -105,8 +110,35 @@ pub fn write_waves_csv(staged: &StagedOutput, staging: &Staging) -> Result<()> {
     )
 }
 
-/// A cell borrowed from the stages' data, or owned when computed for the row.
-type Cell<'a> = std::borrow::Cow<'a, str>;
+/// A cell: borrowed from the stages' data, a GUID formatted on the stack, or text computed
+/// for the row.
+enum Cell<'a> {
+    Str(&'a str),
+    Guid(GuidText),
+    Owned(String),
+}
+
+impl<'a> From<&'a str> for Cell<'a> {
+    fn from(s: &'a str) -> Self {
+        Cell::Str(s)
+    }
+}
+
+impl From<String> for Cell<'_> {
+    fn from(s: String) -> Self {
+        Cell::Owned(s)
+    }
+}
+
+impl AsRef<str> for Cell<'_> {
+    fn as_ref(&self) -> &str {
+        match self {
+            Cell::Str(s) => s,
+            Cell::Guid(g) => g.as_str(),
+            Cell::Owned(s) => s,
+        }
+    }
+}
 
 /// `impact.csv`: one row per user × platform × setting that changes (see the README).
 pub fn write_impact_csv(
@@ -137,7 +169,7 @@ pub fn write_impact_csv(
         let user = &users[row.user.ix()];
         [
             user.user_principal_name.as_ref().into(),
-            user.id.to_string().into(),
+            Cell::Guid(user.id.text()),
             row.platform.as_str().into(),
             row.outcome.setting.as_str().into(),
             row.outcome.outcome.as_str().into(),

@@ -6,8 +6,10 @@
 //! expansion (in `analysis`) works over integers and bitsets, never strings.
 
 use crate::guid::{Guid, GuidHashing};
+use crate::order::{rank_by_name, NameOrder};
 use serde::Serialize;
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 macro_rules! index_type {
     ($(#[$doc:meta])* $name:ident) => {
@@ -341,9 +343,50 @@ pub struct Directory {
     group_index: HashMap<Guid, GroupIx, GuidHashing>,
     entra_device_index: HashMap<Guid, EntraDeviceIx, GuidHashing>,
     entra_device_id_index: HashMap<Guid, EntraDeviceIx, GuidHashing>,
+    /// Name ranks, computed on first use (see [`crate::order`]).
+    ranks: NameRanks,
+}
+
+#[derive(Debug, Clone, Default)]
+struct NameRanks {
+    users_exact: OnceLock<Box<[u32]>>,
+    users_caseless: OnceLock<Box<[u32]>>,
+    managed_devices: OnceLock<Box<[u32]>>,
 }
 
 impl Directory {
+    /// `rank[u]`: user `u`'s position when users are sorted by UPN (in `order`), then ID.
+    /// Computed once, on first use: ask only when the directory is complete.
+    pub fn user_rank(&self, order: NameOrder) -> &[u32] {
+        let cell = match order {
+            NameOrder::Exact => &self.ranks.users_exact,
+            NameOrder::AsciiCaseless => &self.ranks.users_caseless,
+        };
+        cell.get_or_init(|| {
+            let users = &self.users;
+            rank_by_name(
+                users.len(),
+                order,
+                |i| &users[i].user_principal_name,
+                |i| users[i].id,
+            )
+        })
+    }
+
+    /// `rank[d]`: managed device `d`'s position when devices are sorted by name, then ID
+    /// (exact order). Computed once, on first use.
+    pub fn managed_device_rank(&self) -> &[u32] {
+        self.ranks.managed_devices.get_or_init(|| {
+            let devices = &self.managed_devices;
+            rank_by_name(
+                devices.len(),
+                NameOrder::Exact,
+                |i| &devices[i].device_name,
+                |i| devices[i].id,
+            )
+        })
+    }
+
     /// Interns a service plan by ID, recording its name when one is given.
     pub fn intern_plan(&mut self, id: Guid, name: Option<&str>) -> PlanIx {
         if let Some(&ix) = self.plan_index.get(&id) {
@@ -396,6 +439,8 @@ impl Directory {
             std::collections::hash_map::Entry::Vacant(e) => {
                 e.insert(ix);
                 self.users.push(user);
+                self.ranks.users_exact = OnceLock::new();
+                self.ranks.users_caseless = OnceLock::new();
                 Ok(ix)
             }
         }

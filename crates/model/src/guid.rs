@@ -66,10 +66,11 @@ impl Guid {
     }
 }
 
-impl fmt::Display for Guid {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // By hand: `write!` with five width specifiers costs several times more, and plans
-        // print millions of GUIDs.
+impl Guid {
+    /// The lowercase hyphenated text, on the stack: for writers that want a `&str` without
+    /// allocating (plans print millions of GUIDs).
+    pub fn text(self) -> GuidText {
+        // By hand: `write!` with five width specifiers costs several times more.
         const HEX: &[u8; 16] = b"0123456789abcdef";
         let mut out = [0u8; 36];
         let mut n = 0;
@@ -81,7 +82,24 @@ impl fmt::Display for Guid {
             out[n] = HEX[((self.0 >> (shift * 4)) & 0xF) as usize];
             n += 1;
         }
-        f.pad(std::str::from_utf8(&out).map_err(|_| fmt::Error)?)
+        GuidText(out)
+    }
+}
+
+/// A GUID's text, see [`Guid::text`].
+#[derive(Clone, Copy)]
+pub struct GuidText([u8; 36]);
+
+impl GuidText {
+    pub fn as_str(&self) -> &str {
+        // Only ASCII hex digits and hyphens are ever written.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
+impl fmt::Display for Guid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.text().as_str())
     }
 }
 

@@ -13,6 +13,7 @@ pub mod bms;
 pub mod directory;
 pub mod guid;
 pub mod intune;
+pub mod order;
 pub mod setting;
 pub mod tenant;
 
@@ -21,7 +22,7 @@ pub use directory::{
     DevicePlatform, Directory, EntraDevice, EntraDeviceIx, Group, GroupIx, ManagedDevice,
     ManagedDeviceIx, ManagementAgent, MdmAuthority, PlanIx, ServicePlan, Sku, SkuIx, User, UserIx,
 };
-pub use guid::Guid;
+pub use guid::{Guid, GuidText};
 pub use intune::{
     AssignmentTarget, ConditionalAccessPolicy, IntuneCollection, IntunePolicy, IntuneState,
 };

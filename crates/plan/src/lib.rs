@@ -30,10 +30,10 @@ pub struct ToolInfo {
     pub version: &'static str,
 }
 
-/// `plan.json`.
+/// `plan.json`. It borrows names from the tenant it was built from (`'t`).
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PlanDocument {
+pub struct PlanDocument<'t> {
     pub format_version: u32,
     pub tool: ToolInfo,
     /// The most entries a per-user list holds (finding `subjects`, proposed group `members`,
@@ -43,7 +43,7 @@ pub struct PlanDocument {
     pub snapshot: SnapshotSummary,
     pub readiness: Readiness,
     /// Readiness findings, most severe first (the README lists every code).
-    pub findings: Vec<Finding>,
+    pub findings: Vec<Finding<'t>>,
     /// The options the BMS policies were mapped with.
     pub mapping_options: MappingOptions,
     /// One entry per Intune object to create, with a record for every configured setting.
@@ -72,7 +72,7 @@ fn keep_first<T>(list: &mut Vec<T>, limit: usize) -> u64 {
     omitted as u64
 }
 
-impl PlanDocument {
+impl PlanDocument<'_> {
     /// Cuts every per-user list to its first `limit` entries, recording what was left out.
     /// Lists are already in their final order, so the kept entries are the ones a reader sees
     /// first anyway. Counts (`count`, `users`, `blockedUsers`) keep the totals.
@@ -166,7 +166,7 @@ pub struct Readiness {
 pub struct StageResults<'s> {
     pub mapping_options: MappingOptions,
     pub mapping: Mapping,
-    pub assessment: Assessment,
+    pub assessment: Assessment<'s>,
     pub simulation: &'s Simulation,
     pub staging: Staging,
 }
@@ -174,12 +174,12 @@ pub struct StageResults<'s> {
 /// Builds the plan for a tenant from the stages' results, keeping at most `list_limit`
 /// entries per per-user list (`None`: all). Write the full lists (`findings.csv`,
 /// `waves.csv`) from the stages' results before they are handed over.
-pub fn build_plan(
-    tenant: &Tenant,
-    results: StageResults,
+pub fn build_plan<'t>(
+    tenant: &'t Tenant,
+    results: StageResults<'t>,
     list_limit: Option<usize>,
     tool_version: &'static str,
-) -> PlanDocument {
+) -> PlanDocument<'t> {
     let StageResults {
         mapping_options,
         mapping,

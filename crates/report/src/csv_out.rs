@@ -5,9 +5,9 @@
 //! cell starting with `=`, `+`, `-`, `@`, tab or carriage return is prefixed with `'` so a
 //! spreadsheet shows it as text instead of running it).
 //!
-//! `findings.csv` has no detail or remediation column: they are a paragraph each, and repeating
-//! them on each of a million subject rows would make the file gigabytes; they are in the reports
-//! and in `plan.json`, under the finding's number and code.
+//! `findings.csv` has no title, detail or remediation column: repeated on each of a million
+//! subject rows they would make the file gigabytes; they are in the reports and in
+//! `plan.json`, under the finding's code.
 
 use crate::values as v;
 use crate::ReportError;
@@ -15,11 +15,10 @@ use serde_json::Value;
 
 /// The columns of `findings.csv`. `finding` numbers the findings (1 = most severe) so the rows
 /// of one finding group together; `count` is the finding's count (usually its subjects).
-pub const FINDINGS_HEADER: [&str; 8] = [
+pub const FINDINGS_HEADER: [&str; 7] = [
     "finding",
     "severity",
     "code",
-    "title",
     "count",
     "subject_kind",
     "subject_id",
@@ -47,7 +46,6 @@ pub fn write<W: std::io::Write>(out: W, plan: &Value) -> Result<(), ReportError>
             (n + 1).to_string(),
             v::text(f, "severity").unwrap_or_default(),
             v::text(f, "code").unwrap_or_default(),
-            v::text(f, "title").unwrap_or_default(),
             v::text(f, "count").unwrap_or_default(),
         ];
         let subjects = v::list(f, "subjects");
@@ -109,7 +107,10 @@ where
 /// `'` before a cell a spreadsheet would read as a formula (borrowed when nothing to defuse:
 /// no allocation per cell).
 fn defuse(cell: &str) -> std::borrow::Cow<'_, [u8]> {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    if matches!(
+        cell.as_bytes().first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    ) {
         format!("'{cell}").into_bytes().into()
     } else {
         cell.as_bytes().into()
@@ -134,15 +135,15 @@ mod tests {
         ]}));
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(lines.len(), 4);
-        assert_eq!(lines[1], "1,blocker,b,Blocker,2,user,1,A");
-        assert_eq!(lines[3], "2,info,i,Info,0,,,");
+        assert_eq!(lines[1], "1,blocker,b,2,user,1,A");
+        assert_eq!(lines[3], "2,info,i,0,,,");
         assert!(out.contains("\r\n"));
     }
 
     #[test]
     fn quotes_and_defuses() {
         let out = csv(
-            json!({"findings": [{"severity": "warning", "title": "=HYPERLINK(\"x\")",
+            json!({"findings": [{"severity": "warning", "code": "=HYPERLINK(\"x\")",
             "subjects": [{"name": "Doe, \"Jo\"\nline2"}, {"name": "@SUM(A1)"}, {"name": "-1+1"}]}]}),
         );
         assert!(out.contains("\"'=HYPERLINK(\"\"x\"\")\""));

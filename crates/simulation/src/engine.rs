@@ -12,6 +12,7 @@ use crate::strictness::{compare, strictness};
 use bms2intune_analysis::devices::windows_kind;
 use bms2intune_analysis::{BitSet, BmsTargets, Membership};
 use bms2intune_mapping::{Collection, Fidelity, Mapping, TargetPlatform};
+use bms2intune_model::order::NameOrder;
 use bms2intune_model::{
     DevicePlatform, ManagedDevice, ManagementAgent, Part, SettingValue, Tenant, UserIx,
 };
@@ -419,13 +420,19 @@ pub fn simulate(
         );
     }
 
-    // Each user's devices per platform.
-    let mut user_devices: HashMap<(u32, TargetPlatform), Vec<usize>> = HashMap::new();
-    for (i, device) in dir.managed_devices.iter().enumerate() {
-        if let (Some(user), Some(platform)) = (device.user, device_platform(device)) {
-            user_devices.entry((user.0, platform)).or_default().push(i);
-        }
-    }
+    // Each user's devices per platform: (user, platform rank, device), sorted, walked below
+    // in step with the users (no map, no per-user allocation).
+    let mut user_devices: Vec<(u32, usize, usize)> = dir
+        .managed_devices
+        .iter()
+        .enumerate()
+        .filter_map(|(i, device)| {
+            let user = device.user?;
+            Some((user.0, platform_rank(device_platform(device)?), i))
+        })
+        .collect();
+    user_devices.sort_unstable();
+    let mut device_cursor = 0usize;
     let policy_platforms = |policy: usize| -> Vec<TargetPlatform> {
         let name = &tenant.bms.policies[policy].name;
         let mut platforms: Vec<TargetPlatform> = objects
@@ -443,8 +450,15 @@ pub fn simulate(
     let mut signatures: Vec<Signature> = Vec::new();
     let mut memberships: Vec<(UserIx, u32)> = Vec::new();
     let mut population = 0u64;
+    let mut devices: Vec<usize> = Vec::new();
     for u in 0..dir.users.len() {
         let user = UserIx(u as u32);
+        // This user's slice of `user_devices`.
+        let first = device_cursor;
+        while device_cursor < user_devices.len() && user_devices[device_cursor].0 == user.0 {
+            device_cursor += 1;
+        }
+        let own_devices = &user_devices[first..device_cursor];
         if !targets.is_in_scope(user) {
             continue;
         }
@@ -454,15 +468,20 @@ pub fn simulate(
             TargetPlatform::DEVICE
                 .iter()
                 .copied()
-                .filter(|p| user_devices.contains_key(&(user.0, *p)))
+                .filter(|p| own_devices.iter().any(|d| d.1 == platform_rank(*p)))
                 .collect()
         } else {
             user_policy.map(policy_platforms).unwrap_or_default()
         };
         for platform in platforms {
-            let devices = user_devices
-                .get(&(user.0, platform))
-                .map_or(&[][..], Vec::as_slice);
+            devices.clear();
+            devices.extend(
+                own_devices
+                    .iter()
+                    .filter(|d| d.1 == platform_rank(platform))
+                    .map(|d| d.2),
+            );
+            let devices = devices.as_slice();
             let bms_policy = user_policy.or_else(|| {
                 devices.iter().find_map(|d| {
                     targets
@@ -487,18 +506,23 @@ pub fn simulate(
                     .collect()
             };
             let key = (bms_policy, platform, stays, applying);
-            let next = signatures.len() as u32;
-            let index = *signature_index.entry(key.clone()).or_insert_with(|| {
-                signatures.push(Signature {
-                    bms_policy: key.0,
-                    platform: key.1,
-                    stays_on_bms: key.2,
-                    objects: key.3,
-                    users: 0,
-                    outcomes: Vec::new(),
-                });
-                next
-            });
+            // Most users share a signature: look up first, clone the key only when new.
+            let index = match signature_index.get(&key) {
+                Some(&index) => index,
+                None => {
+                    let index = signatures.len() as u32;
+                    signatures.push(Signature {
+                        bms_policy: key.0,
+                        platform: key.1,
+                        stays_on_bms: key.2,
+                        objects: key.3.clone(),
+                        users: 0,
+                        outcomes: Vec::new(),
+                    });
+                    signature_index.insert(key, index);
+                    index
+                }
+            };
             signatures[index as usize].users += 1;
             memberships.push((user, index));
         }
@@ -627,16 +651,17 @@ pub fn simulate(
             }
         }
     }
+    // The 20 users with the most changes (then by UPN and ID): select, then sort only them.
+    let upn_rank = dir.user_rank(NameOrder::Exact);
+    let by_changes = |&u: &usize| (std::cmp::Reverse(user_changes[u]), upn_rank[u]);
     let mut ranked: Vec<usize> = (0..dir.users.len())
         .filter(|&u| user_changes[u] > 0)
         .collect();
-    ranked.sort_by(|&a, &b| {
-        user_changes[b].cmp(&user_changes[a]).then_with(|| {
-            dir.users[a]
-                .user_principal_name
-                .cmp(&dir.users[b].user_principal_name)
-        })
-    });
+    if ranked.len() > 20 {
+        ranked.select_nth_unstable_by_key(20, by_changes);
+        ranked.truncate(20);
+    }
+    ranked.sort_unstable_by_key(by_changes);
     let most_affected_users = ranked
         .into_iter()
         .take(20)
@@ -753,17 +778,14 @@ impl Simulation {
         &'a self,
         tenant: &'a Tenant,
     ) -> impl Iterator<Item = ImpactRow<'a>> + 'a {
-        let users = &tenant.directory.users;
+        // By UPN, then ID (the directory's rank table), then platform.
+        let rank = tenant.directory.user_rank(NameOrder::Exact);
         let mut order: Vec<(UserIx, u32)> = self.memberships.clone();
-        order.sort_by(|a, b| {
-            users[a.0.ix()]
-                .user_principal_name
-                .cmp(&users[b.0.ix()].user_principal_name)
-                .then_with(|| a.0.cmp(&b.0))
-                .then_with(|| {
-                    platform_rank(self.signatures[a.1 as usize].platform)
-                        .cmp(&platform_rank(self.signatures[b.1 as usize].platform))
-                })
+        order.sort_by_key(|&(user, s)| {
+            (
+                rank[user.ix()],
+                platform_rank(self.signatures[s as usize].platform),
+            )
         });
         order.into_iter().flat_map(move |(user, s)| {
             let sig = &self.signatures[s as usize];

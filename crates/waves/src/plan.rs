@@ -167,7 +167,7 @@ pub fn plan_waves(
             }
             members.push(WaveMember {
                 id: person.id.to_string(),
-                user_principal_name: person.upn.clone(),
+                user_principal_name: person.upn.to_string(),
                 license: person.need,
                 sku: p.sku_of.get(&i).map(|&s| pool.skus[s].part_number.clone()),
                 bms_policy: policy_name(person.policy),
@@ -376,7 +376,7 @@ pub fn plan_waves(
             let p = &pop.people[i];
             UnplacedUser {
                 id: p.id.to_string(),
-                user_principal_name: p.upn.clone(),
+                user_principal_name: p.upn.to_string(),
                 license: p.need,
                 reason,
                 bms_policy: policy_name(p.policy),
@@ -583,8 +583,8 @@ fn pre_coexistence_checks(
                  education-sku).",
                 f.subjects
                     .iter()
-                    .map(|s| s.name.as_str())
-                    .collect::<Vec<_>>()
+                    .map(|s| s.name.as_ref())
+                    .collect::<Vec<&str>>()
                     .join(", ")
             )),
             Code::MamOnlyLicense => checks.push(format!(

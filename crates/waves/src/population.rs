@@ -7,16 +7,17 @@
 
 use bms2intune_analysis::devices::is_bms_device;
 use bms2intune_analysis::{BmsTargets, Licensing};
+use bms2intune_model::order::NameOrder;
 use bms2intune_model::{DevicePlatform, Guid, ManagedDeviceIx, Tenant, UserIx};
 
 use crate::types::LicenseNeed;
 
 /// One user to move.
 #[derive(Debug, Clone)]
-pub struct Person {
+pub struct Person<'t> {
     pub user: UserIx,
     pub id: Guid,
-    pub upn: String,
+    pub upn: &'t str,
     pub need: LicenseNeed,
     /// Index into `tenant.bms.policies` of the policy BMS applies to the user (as a user, or,
     /// for users in scope only through a device group, through their first device).
@@ -27,8 +28,8 @@ pub struct Person {
 
 /// The users to move, in the planner's order.
 #[derive(Debug, Clone)]
-pub struct Population {
-    pub people: Vec<Person>,
+pub struct Population<'t> {
+    pub people: Vec<Person<'t>>,
     /// Position in `people` per `UserIx` (`u32::MAX` when not in scope).
     position: Vec<u32>,
 }
@@ -64,8 +65,8 @@ pub fn platform_label(key: &str) -> &str {
     }
 }
 
-impl Population {
-    pub fn new(tenant: &Tenant, targets: &BmsTargets, licensing: &Licensing) -> Population {
+impl<'t> Population<'t> {
+    pub fn new(tenant: &'t Tenant, targets: &BmsTargets, licensing: &Licensing) -> Population<'t> {
         let dir = &tenant.directory;
         let mut devices: Vec<Vec<ManagedDeviceIx>> = vec![Vec::new(); dir.users.len()];
         for (i, md) in dir.managed_devices.iter().enumerate() {
@@ -103,14 +104,16 @@ impl Population {
                 Person {
                     user,
                     id: dir.users[u].id,
-                    upn: dir.users[u].user_principal_name.to_string(),
+                    upn: &dir.users[u].user_principal_name,
                     need,
                     policy,
                     devices: devs,
                 }
             })
             .collect();
-        people.sort_by_cached_key(|p| (p.upn.to_ascii_lowercase(), p.id));
+        // UPN (ASCII case ignored), then ID: by the directory's rank table, not by strings.
+        let rank = dir.user_rank(NameOrder::AsciiCaseless);
+        people.sort_unstable_by_key(|p| rank[p.user.ix()]);
         let mut position = vec![u32::MAX; dir.users.len()];
         for (i, p) in people.iter().enumerate() {
             position[p.user.ix()] = i as u32;

@@ -7,8 +7,7 @@
 
 use crate::types::WaveRisk;
 use bms2intune_analysis::{Assessment, Code, SubjectKind};
-use bms2intune_model::{Directory, Guid};
-use std::collections::HashMap;
+use bms2intune_model::Directory;
 
 /// Per wave (index `id − 1`), the wave's share of each finding, most severe first.
 ///
@@ -20,7 +19,6 @@ pub fn per_wave(
     waves: usize,
 ) -> Vec<Vec<WaveRisk>> {
     let mut out: Vec<Vec<WaveRisk>> = vec![Vec::new(); waves];
-    let mut device_index: Option<HashMap<Guid, usize>> = None;
     let wave_of = |u: usize| wave_of_user.get(u).copied().unwrap_or(0) as usize;
     for f in &assessment.findings {
         if matches!(f.code, Code::LicenseShortfall | Code::NotAssessed) {
@@ -29,24 +27,14 @@ pub fn per_wave(
         let mut users = vec![0u64; waves + 1];
         let mut devices = vec![0u64; waves + 1];
         for s in &f.subjects {
-            let Some(id) = Guid::parse(&s.id) else {
+            // Users and devices carry their directory index: no ID lookups.
+            let Some(ix) = s.ix.map(|i| i as usize) else {
                 continue;
             };
             match s.kind {
-                SubjectKind::User => {
-                    if let Some(u) = dir.user(id) {
-                        users[wave_of(u.ix())] += 1;
-                    }
-                }
+                SubjectKind::User => users[wave_of(ix)] += 1,
                 SubjectKind::Device => {
-                    let index = device_index.get_or_insert_with(|| {
-                        dir.managed_devices
-                            .iter()
-                            .enumerate()
-                            .map(|(i, d)| (d.id, i))
-                            .collect()
-                    });
-                    if let Some(u) = index.get(&id).and_then(|&d| dir.managed_devices[d].user) {
+                    if let Some(u) = dir.managed_devices.get(ix).and_then(|d| d.user) {
                         devices[wave_of(u.ix())] += 1;
                     }
                 }

@@ -14,7 +14,7 @@
 //!   groups; ties in preference order), one licence group per SKU.
 
 use bms2intune_analysis::licensing::PlanKind;
-use bms2intune_analysis::{Assessment, Code, Licensing, SubjectKind};
+use bms2intune_analysis::{Assessment, Code, Licensing, SubjectId, SubjectKind};
 use bms2intune_model::{Directory, Guid};
 
 /// Where a SKU sits in the order.
@@ -53,13 +53,16 @@ pub struct SeatPool {
 
 impl SeatPool {
     pub fn new(dir: &Directory, licensing: &Licensing, assessment: &Assessment) -> SeatPool {
-        let education: Vec<String> = assessment
+        let education: Vec<Guid> = assessment
             .findings
             .iter()
             .filter(|f| f.code == Code::EducationSku)
             .flat_map(|f| &f.subjects)
             .filter(|s| s.kind == SubjectKind::Sku)
-            .map(|s| s.id.to_ascii_lowercase())
+            .filter_map(|s| match s.id {
+                SubjectId::Guid(g) => Some(g),
+                SubjectId::Text(_) => None,
+            })
             .collect();
         let mut skus: Vec<PoolSku> = licensing
             .intune_skus
@@ -75,7 +78,7 @@ impl SeatPool {
                                 PlanKind::Intune | PlanKind::IntuneAddOn
                             ) || dir.plan_name(p.plan) == Some("EXCHANGE_S_FOUNDATION")
                         }));
-                let rank = if education.contains(&sku.sku_id.to_string()) {
+                let rank = if education.contains(&sku.sku_id) {
                     Rank::Education
                 } else if standalone {
                     Rank::StandaloneIntune

@@ -101,11 +101,24 @@ pub fn automatic(
             .map(|d| platform_key(dir.managed_devices[d.ix()].platform))
             .collect()
     };
+    let has_platform = |i: usize, platform: &str| {
+        pop.people[i]
+            .devices
+            .iter()
+            .any(|d| platform_key(dir.managed_devices[d.ix()].platform) == platform)
+    };
     let mut covered_platforms: BTreeSet<&'static str> =
         pilot.iter().flat_map(|&i| platforms_of(i)).collect();
-    let all_platforms: BTreeSet<&'static str> = (0..n)
-        .flat_map(platforms_of)
-        .filter(|p| MIGRATED_PLATFORMS.contains(p))
+    // Straight over the devices: no set per person (a million people).
+    let all_platforms: BTreeSet<&'static str> = MIGRATED_PLATFORMS
+        .iter()
+        .copied()
+        .filter(|&p| {
+            pop.people
+                .iter()
+                .flat_map(|x| &x.devices)
+                .any(|d| platform_key(dir.managed_devices[d.ix()].platform) == p)
+        })
         .collect();
     let mut covered_policies: BTreeSet<usize> =
         pilot.iter().filter_map(|&i| pop.people[i].policy).collect();
@@ -119,7 +132,7 @@ pub fn automatic(
         if covered_platforms.contains(platform) {
             continue;
         }
-        if let Some(i) = pick(&placed, &|i| platforms_of(i).contains(platform)) {
+        if let Some(i) = pick(&placed, &|i| has_platform(i, platform)) {
             placed[i] = true;
             pilot.push(i);
             coverage += 1;
