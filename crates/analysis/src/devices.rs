@@ -98,16 +98,27 @@ pub fn windows_kind(device: &ManagedDevice) -> WindowsKind {
     }
 }
 
-/// An Android device enrolled through device administrator: not Android Enterprise (Google's
-/// Device Policy Controller, or an `androidEnterprise*` enrolment type), and managed through
-/// MDM (`microsoft365ManagedMdm`, `mdm` or `easMdm`): how BMS enrolled Android.
+/// An Android device enrolled with Android Enterprise: managed by Google's Device Policy
+/// Controller, or with an `androidEnterprise*` enrolment type. Every other Android device is
+/// a device-administrator enrolment (what BMS created). The one rule for the assessment and
+/// the simulation.
+pub fn is_android_enterprise(device: &ManagedDevice) -> bool {
+    const PREFIX: &[u8] = b"androidenterprise";
+    device.platform == DevicePlatform::Android
+        && (device.management_agent == ManagementAgent::GoogleCloudDevicePolicyController
+            || device.enrollment_type.as_deref().is_some_and(|t| {
+                t.as_bytes()
+                    .get(..PREFIX.len())
+                    .is_some_and(|p| p.eq_ignore_ascii_case(PREFIX))
+            }))
+}
+
+/// An Android device enrolled through device administrator (not [`is_android_enterprise`])
+/// and managed through MDM (`microsoft365ManagedMdm`, `mdm` or `easMdm`): how BMS enrolled
+/// Android.
 pub fn is_android_device_admin(device: &ManagedDevice) -> bool {
     device.platform == DevicePlatform::Android
-        && device.management_agent != ManagementAgent::GoogleCloudDevicePolicyController
-        && !device
-            .enrollment_type
-            .as_deref()
-            .is_some_and(|t| t.to_ascii_lowercase().starts_with("androidenterprise"))
+        && !is_android_enterprise(device)
         && matches!(
             device.management_agent,
             ManagementAgent::Microsoft365ManagedMdm
@@ -127,8 +138,9 @@ pub fn assumed_gms(device: &ManagedDevice, config: &AssessConfig) -> bool {
         .any(|m| m.trim().eq_ignore_ascii_case(manufacturer))
         && !device
             .operating_system
-            .to_ascii_lowercase()
-            .contains("aosp")
+            .as_bytes()
+            .windows(4)
+            .any(|w| w.eq_ignore_ascii_case(b"aosp"))
 }
 
 /// `deviceEnrollmentType`s that enrol without a user.
@@ -197,6 +209,18 @@ mod tests {
             Dev::android("c", "13").enrollment("androidEnterpriseWorkProfile")
         )));
         assert!(!is_android_device_admin(&device(Dev::ios("d", "17"))));
+        // One rule for "Android Enterprise", any case; not Enterprise is device admin, and the
+        // finding also wants an MDM agent (an Exchange-only device is neither).
+        assert!(is_android_enterprise(&device(
+            Dev::android("e", "14").enrollment("ANDROIDENTERPRISEFullyManaged")
+        )));
+        assert!(!is_android_enterprise(&device(
+            Dev::android("f", "14").enrollment("android")
+        )));
+        let eas_only = device(Dev::android("g", "12").agent(ManagementAgent::Eas));
+        assert!(!is_android_enterprise(&eas_only));
+        assert!(!is_android_device_admin(&eas_only));
+        assert!(!is_android_enterprise(&device(Dev::ios("i", "17"))));
         let huawei = device(Dev::android("h", "12").manufacturer("HUAWEI"));
         let config = AssessConfig {
             non_gms_manufacturers: vec!["huawei".into()],

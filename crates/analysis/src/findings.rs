@@ -34,7 +34,7 @@ use crate::devices::{
 use crate::licensing::{is_education_sku, Licensing};
 use crate::membership::Membership;
 use crate::targets::BmsTargets;
-use bms2intune_model::order::NameOrder;
+use bms2intune_model::order::{rank_by_name, NameOrder};
 use bms2intune_model::{
     AssignmentTarget, BmsPolicy, BmsSetting, DevicePlatform, Directory, GroupIx, Guid,
     IntunePolicy, ManagedDeviceIx, Part, SettingValue, SkuIx, Tenant, UserIx,
@@ -291,6 +291,49 @@ pub struct Finding<'t> {
     pub missing: Vec<String>,
 }
 
+/// Each user's devices, ascending, in one flat list with offsets per user (a million users
+/// would otherwise mean a million small vectors).
+struct DevicesByUser {
+    /// `devices[start[u]..start[u + 1]]` are user `u`'s.
+    start: Vec<u32>,
+    devices: Vec<ManagedDeviceIx>,
+}
+
+impl DevicesByUser {
+    /// `fill` calls `push(user, device)` for each pair, devices ascending.
+    fn new(users: usize, fill: impl FnOnce(&mut dyn FnMut(UserIx, ManagedDeviceIx))) -> Self {
+        let mut pairs: Vec<(UserIx, ManagedDeviceIx)> = Vec::new();
+        fill(&mut |u, d| pairs.push((u, d)));
+        // Stable: each user's devices keep their ascending order.
+        pairs.sort_by_key(|&(u, _)| u);
+        let mut start = vec![0u32; users + 1];
+        for &(u, _) in &pairs {
+            start[u.ix() + 1] += 1;
+        }
+        for u in 0..users {
+            start[u + 1] += start[u];
+        }
+        DevicesByUser {
+            start,
+            devices: pairs.into_iter().map(|(_, d)| d).collect(),
+        }
+    }
+
+    fn get(&self, u: UserIx) -> &[ManagedDeviceIx] {
+        match (self.start.get(u.ix()), self.start.get(u.ix() + 1)) {
+            (Some(&a), Some(&b)) => &self.devices[a as usize..b as usize],
+            _ => &[],
+        }
+    }
+
+    /// Users with at least one device, ascending, with their devices.
+    fn iter(&self) -> impl Iterator<Item = (UserIx, &[ManagedDeviceIx])> + '_ {
+        (0..self.start.len().saturating_sub(1))
+            .map(|u| (UserIx(u as u32), self.get(UserIx(u as u32))))
+            .filter(|(_, list)| !list.is_empty())
+    }
+}
+
 /// A BMS policy (or orphaned rule) as a subject: its GUID, or its name when it has none.
 fn policy_subject(name: &str, guid: Option<Guid>) -> Subject<'_> {
     Subject {
@@ -468,7 +511,7 @@ struct Ctx<'t, 'c> {
     targets: &'c BmsTargets,
     licensing: &'c Licensing,
     /// Managed devices per user (BMS-managed only), as sorted lists.
-    bms_devices_by_user: BTreeMap<UserIx, Vec<ManagedDeviceIx>>,
+    bms_devices_by_user: DevicesByUser,
 }
 
 impl<'t, 'c> Ctx<'t, 'c> {
@@ -480,17 +523,15 @@ impl<'t, 'c> Ctx<'t, 'c> {
         licensing: &'c Licensing,
     ) -> Ctx<'t, 'c> {
         let dir = &tenant.directory;
-        let mut bms_devices_by_user: BTreeMap<UserIx, Vec<ManagedDeviceIx>> = BTreeMap::new();
-        for (i, md) in dir.managed_devices.iter().enumerate() {
-            if let Some(u) = md.user.filter(|u| u.ix() < dir.users.len()) {
-                if is_bms_device(dir, md) {
-                    bms_devices_by_user
-                        .entry(u)
-                        .or_default()
-                        .push(ManagedDeviceIx(i as u32));
+        let bms_devices_by_user = DevicesByUser::new(dir.users.len(), |push| {
+            for (i, md) in dir.managed_devices.iter().enumerate() {
+                if let Some(u) = md.user.filter(|u| u.ix() < dir.users.len()) {
+                    if is_bms_device(dir, md) {
+                        push(u, ManagedDeviceIx(i as u32));
+                    }
                 }
             }
-        }
+        });
         Ctx {
             tenant,
             dir,
@@ -586,27 +627,40 @@ impl<'t, 'c> Ctx<'t, 'c> {
         }
     }
 
-    /// Sorts subjects in their `Ord` order (kind, name, ID), comparing users and devices by
-    /// the directory's rank tables instead of their strings (the same order, much faster on a
-    /// large tenant). Unstable is enough: equal subjects are identical.
-    fn sort_subjects(&self, subjects: &mut [Subject<'t>]) {
-        let has = |kind| subjects.iter().any(|s| s.kind == kind && s.ix.is_some());
-        let users = has(SubjectKind::User).then(|| self.dir.user_rank(NameOrder::Exact));
-        let devices = has(SubjectKind::Device).then(|| self.dir.managed_device_rank());
-        let rank = |s: &Subject<'t>| -> Option<u32> {
-            let table = match s.kind {
-                SubjectKind::User => users?,
-                SubjectKind::Device => devices?,
-                _ => return None,
-            };
-            table.get(s.ix? as usize).copied()
+    /// Sorts subjects in their `Ord` order (kind, name, ID). The large lists are ranked instead
+    /// of compared string by string: users by the directory's UPN rank table (which the
+    /// simulation needs too), other lists of one kind by `model::order::rank_by_name`. Same
+    /// order, several times faster on a large tenant.
+    fn sort_subjects(&self, subjects: &mut Vec<Subject<'t>>) {
+        let guid = |s: &Subject<'t>| match s.id {
+            SubjectId::Guid(g) => Some(g),
+            SubjectId::Text(_) => None,
         };
-        subjects.sort_unstable_by(|a, b| {
-            a.kind.cmp(&b.kind).then_with(|| match (rank(a), rank(b)) {
-                (Some(x), Some(y)) => x.cmp(&y),
-                _ => a.cmp(b),
-            })
+        let uniform = subjects.first().is_some_and(|first| {
+            subjects
+                .iter()
+                .all(|s| s.kind == first.kind && guid(s).is_some())
         });
+        if !uniform {
+            subjects.sort_unstable();
+            return;
+        }
+        if subjects[0].kind == SubjectKind::User && subjects.iter().all(|s| s.ix.is_some()) {
+            // Users: the directory's rank table, which the simulation needs too.
+            let rank = self.dir.user_rank(NameOrder::Exact);
+            subjects.sort_by_cached_key(|s| s.ix.and_then(|u| rank.get(u as usize).copied()));
+            return;
+        }
+        let rank = rank_by_name(
+            subjects.len(),
+            NameOrder::Exact,
+            |i| &subjects[i].name,
+            |i| guid(&subjects[i]).unwrap_or_default(),
+        );
+        let mut ranked: Vec<(u32, Subject<'t>)> =
+            rank.iter().copied().zip(subjects.drain(..)).collect();
+        ranked.sort_unstable_by_key(|(r, _)| *r);
+        subjects.extend(ranked.into_iter().map(|(_, s)| s));
     }
 
     fn policy_name(&self, p: usize) -> &str {
@@ -689,6 +743,7 @@ impl<'t, 'c> Ctx<'t, 'c> {
             self.sort_subjects(&mut s);
             s
         };
+        let group1_members = subjects(&group1);
         let mut f = self.finding(
             Code::AlreadyLicensedUsers,
             format!(
@@ -698,7 +753,7 @@ impl<'t, 'c> Ctx<'t, 'c> {
                 group1.len(),
                 plural(group1.len() + group2.len(), "user", "users")
             ),
-            subjects(&group1),
+            group1_members.clone(),
             "Split the BMS target groups in two. Group 1 (Intune-licensed) gets the replacement Intune policies \
              before coexistence is turned on; Group 2 (not yet licensed) stays under BMS and is licensed wave by \
              wave once its replacement policies are assigned. Keep BMS policies assigned only to users without \
@@ -712,7 +767,7 @@ impl<'t, 'c> Ctx<'t, 'c> {
                 description: "Users in BMS targets who already hold Intune: they switch as soon as coexistence is on. \
                               Assign the replacement Intune policies to this group first."
                     .into(),
-                members: subjects(&group1),
+                members: group1_members,
                 members_omitted: 0,
             },
             ProposedGroup {
@@ -732,7 +787,7 @@ impl<'t, 'c> Ctx<'t, 'c> {
         let intune = IntuneCoverage::new(self);
         let mut users = Vec::new();
         let mut devices = 0usize;
-        for (&u, list) in &self.bms_devices_by_user {
+        for (u, list) in self.bms_devices_by_user.iter() {
             if !self.targets.is_in_scope(u) || !self.licensing.has_intune(u) {
                 continue;
             }
@@ -1328,7 +1383,7 @@ impl<'t, 'c> Ctx<'t, 'c> {
             }
             users.push(u);
             *by_policy.entry(p.policy).or_default() += 1;
-            for d in self.bms_devices_by_user.get(&u).into_iter().flatten() {
+            for d in self.bms_devices_by_user.get(u) {
                 devices += 1;
                 let platform = self.dir.managed_devices[d.ix()].platform;
                 if matches!(platform, DevicePlatform::Ios | DevicePlatform::IpadOs) {

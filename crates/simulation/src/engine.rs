@@ -9,13 +9,11 @@
 use crate::objects::{catalog, Origin, SimObject};
 use crate::resolve::{resolve, Contribution, ObjectKind, Rule};
 use crate::strictness::{compare, strictness};
-use bms2intune_analysis::devices::windows_kind;
+use bms2intune_analysis::devices::{is_android_enterprise, windows_kind};
 use bms2intune_analysis::{BitSet, BmsTargets, Membership};
 use bms2intune_mapping::{Collection, Fidelity, Mapping, TargetPlatform};
 use bms2intune_model::order::NameOrder;
-use bms2intune_model::{
-    DevicePlatform, ManagedDevice, ManagementAgent, Part, SettingValue, Tenant, UserIx,
-};
+use bms2intune_model::{DevicePlatform, ManagedDevice, Part, SettingValue, Tenant, UserIx};
 use serde::Serialize;
 use serde_json::Value;
 use std::cmp::Ordering;
@@ -236,19 +234,11 @@ pub struct Simulation {
 pub fn device_platform(device: &ManagedDevice) -> Option<TargetPlatform> {
     match device.platform {
         DevicePlatform::Ios | DevicePlatform::IpadOs => Some(TargetPlatform::Ios),
-        DevicePlatform::Android => {
-            let enterprise = device.management_agent
-                == ManagementAgent::GoogleCloudDevicePolicyController
-                || device
-                    .enrollment_type
-                    .as_deref()
-                    .is_some_and(|t| t.to_ascii_lowercase().starts_with("androidenterprise"));
-            Some(if enterprise {
-                TargetPlatform::AndroidWorkProfile
-            } else {
-                TargetPlatform::AndroidDeviceAdmin
-            })
-        }
+        DevicePlatform::Android => Some(if is_android_enterprise(device) {
+            TargetPlatform::AndroidWorkProfile
+        } else {
+            TargetPlatform::AndroidDeviceAdmin
+        }),
         DevicePlatform::Windows => {
             (!windows_kind(device).is_not_migrated()).then_some(TargetPlatform::Windows)
         }
