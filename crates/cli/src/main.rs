@@ -373,8 +373,7 @@ fn plan(args: PlanArgs) -> Result<()> {
     let stays_on_bms: BitSet = staging
         .unplaced_users
         .iter()
-        .filter_map(|u| bms2intune_model::Guid::parse(&u.id))
-        .filter_map(|id| tenant.directory.user(id))
+        .filter_map(|u| tenant.directory.user(u.id))
         .map(|u| u.ix())
         .collect();
     let simulation =

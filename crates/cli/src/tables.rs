@@ -81,8 +81,8 @@ pub fn write_waves_csv(staged: &StagedOutput, staging: &Staging) -> Result<()> {
             [
                 id.as_str().into(),
                 w.name.as_str().into(),
-                m.id.as_str().into(),
-                m.user_principal_name.as_str().into(),
+                Cell::Guid(m.id.text()),
+                m.user_principal_name.as_ref().into(),
                 m.license.as_str().into(),
                 m.sku.as_deref().unwrap_or_default().into(),
                 m.bms_policy.as_deref().unwrap_or_default().into(),
@@ -94,8 +94,8 @@ pub fn write_waves_csv(staged: &StagedOutput, staging: &Staging) -> Result<()> {
         [
             "".into(),
             "".into(),
-            u.id.as_str().into(),
-            u.user_principal_name.as_str().into(),
+            Cell::Guid(u.id.text()),
+            u.user_principal_name.as_ref().into(),
             u.license.as_str().into(),
             "".into(),
             u.bms_policy.as_deref().unwrap_or_default().into(),

@@ -62,7 +62,7 @@ pub struct PlanDocument<'t> {
     /// The rollout: `waves`, the ordered `steps` (each executable on its own by a later
     /// `apply`), `waveSelection`, `licenseCapacity`, `unplacedUsers`, `stagingNotes`.
     #[serde(flatten)]
-    pub staging: Staging,
+    pub staging: Staging<'t>,
 }
 
 /// Keeps the first `limit` entries of `list` and returns how many it dropped.
@@ -168,7 +168,7 @@ pub struct StageResults<'s> {
     pub mapping: Mapping,
     pub assessment: Assessment<'s>,
     pub simulation: &'s Simulation,
-    pub staging: Staging,
+    pub staging: Staging<'s>,
 }
 
 /// Builds the plan for a tenant from the stages' results, keeping at most `list_limit`

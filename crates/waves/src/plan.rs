@@ -19,6 +19,7 @@ use crate::types::{
 use bms2intune_analysis::{Assessment, BitSet, BmsTargets, Code, Licensing, Membership, Severity};
 use bms2intune_mapping::{Collection, Mapping, TargetPlatform};
 use bms2intune_model::{DevicePlatform, GroupIx, Tenant};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A wave after the capacity cut.
@@ -54,15 +55,15 @@ fn key_part(s: &str) -> String {
 /// `membership`, `targets` and `licensing` must be built over `tenant` (as the CLI already
 /// does for the assessment); `mapping` is the mapping of `tenant.bms`; `assessment` the
 /// assessment of `tenant`. Fails only on a bad `--waves` file or bad options.
-pub fn plan_waves(
-    tenant: &Tenant,
+pub fn plan_waves<'t>(
+    tenant: &'t Tenant,
     membership: &Membership,
     targets: &BmsTargets,
     licensing: &Licensing,
     mapping: &Mapping,
     assessment: &Assessment,
     options: &WaveOptions,
-) -> Result<Staging, WaveError> {
+) -> Result<Staging<'t>, WaveError> {
     options.check()?;
     let dir = &tenant.directory;
     let pop = Population::new(tenant, targets, licensing);
@@ -105,17 +106,18 @@ pub fn plan_waves(
                 sku_of.insert(i, sku);
             }
         }
-        let overflow: BTreeSet<usize> = new_seat[fit..].iter().copied().collect();
+        let overflow = &new_seat[fit..];
         let limited = !overflow.is_empty();
         unplaced.extend(
             overflow
                 .iter()
                 .map(|&i| (i, UnplacedReason::LicenseCapacity)),
         );
-        let people: Vec<usize> = people
-            .into_iter()
-            .filter(|i| !overflow.contains(i))
-            .collect();
+        let mut over = vec![false; pop.len()];
+        for &i in overflow {
+            over[i] = true;
+        }
+        let people: Vec<usize> = people.into_iter().filter(|&i| !over[i]).collect();
         if limited {
             stopped = true;
         }
@@ -148,7 +150,8 @@ pub fn plan_waves(
         .filter(|r| r.api.is_some() && r.collection == Some(Collection::DeviceCompliancePolicies))
         .map(|r| r.source_policy.as_str())
         .collect();
-    let policy_name = |p: Option<usize>| p.map(|p| tenant.bms.policies[p].name.clone());
+    let policy_name =
+        |p: Option<usize>| p.map(|p| Cow::Borrowed(tenant.bms.policies[p].name.as_str()));
 
     // Waves, before risks and text.
     let mut wave_of_user = vec![0u32; dir.users.len()];
@@ -166,10 +169,13 @@ pub fn plan_waves(
                     .or_default() += 1;
             }
             members.push(WaveMember {
-                id: person.id.to_string(),
-                user_principal_name: person.upn.to_string(),
+                id: person.id,
+                user_principal_name: Cow::Borrowed(person.upn),
                 license: person.need,
-                sku: p.sku_of.get(&i).map(|&s| pool.skus[s].part_number.clone()),
+                sku: p
+                    .sku_of
+                    .get(&i)
+                    .map(|&s| Cow::Owned(pool.skus[s].part_number.clone())),
                 bms_policy: policy_name(person.policy),
             });
         }
@@ -375,8 +381,8 @@ pub fn plan_waves(
         .map(|(i, reason)| {
             let p = &pop.people[i];
             UnplacedUser {
-                id: p.id.to_string(),
-                user_principal_name: p.upn.to_string(),
+                id: p.id,
+                user_principal_name: Cow::Borrowed(p.upn),
                 license: p.need,
                 reason,
                 bms_policy: policy_name(p.policy),

@@ -26,7 +26,7 @@ pub fn verify_id(wave: u32) -> String {
 pub struct StepInputs<'a> {
     pub dir: &'a Directory,
     pub recommendations: &'a [Recommendation],
-    pub waves: &'a [Wave],
+    pub waves: &'a [Wave<'a>],
     /// Checks of the step before coexistence (readiness facts computed by the planner).
     pub pre_checks: Vec<String>,
     /// Users who already hold Intune (they switch at coexistence).

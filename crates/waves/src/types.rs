@@ -4,7 +4,9 @@
 //! kebab-case enum spellings) and nothing else: every type is plain data, serializable and
 //! deserializable, so a later `apply` command can read the steps back from `plan.json`.
 
+use bms2intune_model::Guid;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -14,9 +16,9 @@ use std::fmt;
 /// `steps` sit at the top of `plan.json`, where the report reads them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Staging {
+pub struct Staging<'t> {
     /// Wave 1 is the pilot; later commands take `--wave N` with these ids.
-    pub waves: Vec<Wave>,
+    pub waves: Vec<Wave<'t>>,
     /// Every step in execution order; `dependsOn` only ever names earlier steps.
     pub steps: Vec<Step>,
     /// How the waves were chosen (automatic rules, or the `--waves` file).
@@ -24,7 +26,7 @@ pub struct Staging {
     /// Intune seats: free, needed, planned, and the statement to show when they run out.
     pub license_capacity: Capacity,
     /// Users in scope who are in no wave, with the reason.
-    pub unplaced_users: Vec<UnplacedUser>,
+    pub unplaced_users: Vec<UnplacedUser<'t>>,
     /// Users left out of `unplacedUsers` by the plan's list limit (`waves.csv` lists them all).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub unplaced_users_omitted: u64,
@@ -74,7 +76,7 @@ impl LicenseNeed {
 /// One wave: a set of users licensed together, then checked before the next wave.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Wave {
+pub struct Wave<'t> {
     /// 1, 2, …; 1 is the pilot.
     pub id: u32,
     pub name: String,
@@ -83,7 +85,7 @@ pub struct Wave {
     /// Number of users (= `members.len() + membersOmitted`).
     pub users: u64,
     /// The users, in the planner's order (UPN, then ID).
-    pub members: Vec<WaveMember>,
+    pub members: Vec<WaveMember<'t>>,
     /// Members left out of `members` by the plan's list limit (`plan.json` `listLimit`);
     /// `waves.csv` lists every member.
     #[serde(default, skip_serializing_if = "is_zero")]
@@ -112,20 +114,21 @@ pub struct Wave {
     pub user_impact: Vec<String>,
 }
 
-/// One user of a wave.
+/// One user of a wave. Strings borrow from the tenant when built by the planner (a wave of a
+/// million users allocates none) and are owned when read back from `plan.json`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct WaveMember {
+pub struct WaveMember<'t> {
     /// Entra object ID.
-    pub id: String,
-    pub user_principal_name: String,
+    pub id: Guid,
+    pub user_principal_name: Cow<'t, str>,
     pub license: LicenseNeed,
     /// `skuPartNumber` of the seat the user gets (new-seat users only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sku: Option<String>,
+    pub sku: Option<Cow<'t, str>>,
     /// The BMS policy that applies to the user today (first by priority).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bms_policy: Option<String>,
+    pub bms_policy: Option<Cow<'t, str>>,
 }
 
 /// A licence group of a wave.
@@ -402,11 +405,11 @@ impl UnplacedReason {
 /// A user in scope left out of the waves.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct UnplacedUser {
-    pub id: String,
-    pub user_principal_name: String,
+pub struct UnplacedUser<'t> {
+    pub id: Guid,
+    pub user_principal_name: Cow<'t, str>,
     pub license: LicenseNeed,
     pub reason: UnplacedReason,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bms_policy: Option<String>,
+    pub bms_policy: Option<Cow<'t, str>>,
 }

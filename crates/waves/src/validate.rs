@@ -21,6 +21,7 @@
 
 use crate::steps::{verify_id, ENABLE_COEXISTENCE};
 use crate::types::{LicenseNeed, Staging, StepKind};
+use bms2intune_model::Guid;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Checks every invariant; returns all violations, each one sentence.
@@ -58,7 +59,7 @@ pub fn validate(s: &Staging) -> Result<(), Vec<String>> {
     let depends = |i: usize, j: usize| ancestors[i].contains(&j);
 
     // 2. Waves.
-    let mut seen_users: HashMap<&str, u32> = HashMap::new();
+    let mut seen_users: HashMap<Guid, u32> = HashMap::new();
     for (k, w) in s.waves.iter().enumerate() {
         if w.id as usize != k + 1 {
             errors.push(format!(
@@ -76,7 +77,7 @@ pub fn validate(s: &Staging) -> Result<(), Vec<String>> {
             ));
         }
         for m in &w.members {
-            if let Some(other) = seen_users.insert(m.id.as_str(), w.id) {
+            if let Some(other) = seen_users.insert(m.id, w.id) {
                 errors.push(format!(
                     "user {} is in wave {other} and wave {}",
                     m.user_principal_name, w.id
@@ -101,7 +102,7 @@ pub fn validate(s: &Staging) -> Result<(), Vec<String>> {
         }
     }
     for u in &s.unplaced_users {
-        if seen_users.contains_key(u.id.as_str()) {
+        if seen_users.contains_key(&u.id) {
             errors.push(format!(
                 "user {} is both in a wave and unplaced",
                 u.user_principal_name

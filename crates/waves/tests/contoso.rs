@@ -14,8 +14,8 @@ fn sample() -> Tenant {
     bms2intune_snapshot::read_snapshot(&root).expect("the sample snapshot reads")
 }
 
-fn stage(tenant: &Tenant, options: &WaveOptions) -> Staging {
-    stage_with(tenant, options).expect("the sample stages")
+fn stage(tenant: &Tenant, options: &WaveOptions) -> Staging<'static> {
+    stage_with(common::leak(tenant), options).expect("the sample stages")
 }
 
 #[test]
@@ -84,7 +84,7 @@ fn sample_tenant_stages_within_its_licences() {
         .members
         .iter()
         .filter(|m| m.license == LicenseNeed::Held)
-        .map(|m| m.user_principal_name.as_str())
+        .map(|m| m.user_principal_name.as_ref())
         .collect();
     assert_eq!(held.len(), 14, "{held:?}");
     assert!(s.waves.iter().skip(1).all(|w| w.already_licensed == 0));

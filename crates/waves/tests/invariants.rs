@@ -14,8 +14,8 @@ use bms2intune_waves::{
 use common::stage_with;
 use proptest::prelude::*;
 
-fn stage(tenant: &Tenant) -> Staging {
-    let s = stage_with(tenant, &WaveOptions::default()).expect("stages");
+fn stage(tenant: &Tenant) -> Staging<'static> {
+    let s = stage_with(common::leak(tenant), &WaveOptions::default()).expect("stages");
     assert_valid(&s);
     s
 }
@@ -252,7 +252,7 @@ fn already_licensed_users_are_in_the_pilot_whatever_their_name() {
         .any(|c| c.contains("The 5 users who already hold Intune are reached")));
     // A waves file cannot move them out of wave 1.
     let s = stage_with(
-        &spec.tenant(),
+        common::leak(&spec.tenant()),
         &with_file(
             "[[wave]]\nname = \"First\"\npercent = 10\n[[wave]]\nname = \"Rest\"\nrest = true\n",
         ),
@@ -372,7 +372,7 @@ fn an_ambiguous_group_name_asks_for_the_id() {
 fn a_percentage_waves_file() {
     let spec = Spec::new(20, 100);
     let s = stage_with(
-        &spec.tenant(),
+        common::leak(&spec.tenant()),
         &with_file("[[wave]]\nname = \"Pilot\"\npercent = 10\n[[wave]]\nname = \"Ring 1\"\npercent = 30\n[[wave]]\nname = \"Rest\"\nrest = true\n"),
     )
     .unwrap();
@@ -387,7 +387,7 @@ fn a_percentage_waves_file() {
     let pilot: Vec<&str> = s.waves[0]
         .members
         .iter()
-        .map(|m| m.user_principal_name.as_str())
+        .map(|m| m.user_principal_name.as_ref())
         .collect();
     assert_eq!(pilot, ["u00@contoso.test", "u01@contoso.test"]);
 }
@@ -474,7 +474,7 @@ fn large_rings_are_split() {
         max_wave_users: 5,
         ..WaveOptions::default()
     };
-    let s = stage_with(&spec.tenant(), &options).unwrap();
+    let s = stage_with(common::leak(&spec.tenant()), &options).unwrap();
     assert_valid(&s);
     assert!(s.waves.iter().skip(1).all(|w| w.users <= 5));
     assert!(s

@@ -7,7 +7,7 @@ use bms2intune_model::Tenant;
 use bms2intune_waves::{plan_waves, Staging, WaveError, WaveOptions};
 
 /// Stages `tenant` with the default assessment config and mapping options.
-pub fn stage_with(tenant: &Tenant, options: &WaveOptions) -> Result<Staging, WaveError> {
+pub fn stage_with<'t>(tenant: &'t Tenant, options: &WaveOptions) -> Result<Staging<'t>, WaveError> {
     let config = AssessConfig::default();
     let membership = Membership::new(&tenant.directory);
     let targets = BmsTargets::new(tenant, &membership);
@@ -23,4 +23,10 @@ pub fn stage_with(tenant: &Tenant, options: &WaveOptions) -> Result<Staging, Wav
         &assessment,
         options,
     )
+}
+
+/// A staging borrows names from its tenant; test tenants are small, so a copy of the tenant
+/// lives for the rest of the test run and the staging can outlive the caller's tenant.
+pub fn leak(tenant: &Tenant) -> &'static Tenant {
+    Box::leak(Box::new(tenant.clone()))
 }
