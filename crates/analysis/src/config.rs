@@ -252,18 +252,23 @@ impl Version {
     /// Parses the leading numeric part of an OS version string: `17.5.1`, `10.0.19045.3803`,
     /// `14`, `8.1.0 (build)`. `None` when it does not start with a number.
     pub fn parse(text: &str) -> Option<Version> {
-        let mut parts = Vec::new();
+        // In place (no vector): it runs for every device of the tenant, several times.
+        let mut v = Version {
+            parts: [0; 6],
+            len: 0,
+        };
         for piece in text.trim().split('.') {
             let digits: &str = &piece[..piece.bytes().take_while(u8::is_ascii_digit).count()];
             if digits.is_empty() {
                 break;
             }
-            parts.push(digits.parse::<u32>().ok()?);
-            if digits.len() != piece.len() || parts.len() == 6 {
+            v.parts[v.len as usize] = digits.parse::<u32>().ok()?;
+            v.len += 1;
+            if digits.len() != piece.len() || v.len == 6 {
                 break;
             }
         }
-        (!parts.is_empty()).then(|| Version::new(&parts))
+        (v.len > 0).then_some(v)
     }
 
     /// The numbers as given.

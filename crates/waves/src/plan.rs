@@ -163,7 +163,7 @@ pub fn plan_waves<'t>(
         for &i in &p.people {
             let person = &pop.people[i];
             wave_of_user[person.user.ix()] = id;
-            for d in &person.devices {
+            for d in pop.devices(i) {
                 *devices_by_platform
                     .entry(platform_key(dir.managed_devices[d.ix()].platform).to_string())
                     .or_default() += 1;
@@ -270,9 +270,8 @@ pub fn plan_waves<'t>(
     // The pilot should try every platform and policy in force: say so when it cannot.
     if let Some(first) = waves.first() {
         let all_platforms: BTreeSet<&str> = pop
-            .people
+            .all_devices()
             .iter()
-            .flat_map(|p| &p.devices)
             .map(|d| platform_key(dir.managed_devices[d.ix()].platform))
             .collect();
         let missing: Vec<&str> = all_platforms
@@ -481,7 +480,7 @@ fn held_without_objects(
 ) -> Vec<(usize, Vec<&'static str>)> {
     let dir = &tenant.directory;
     let held: Vec<usize> = (0..pop.len())
-        .filter(|&i| pop.people[i].need == LicenseNeed::Held && !pop.people[i].devices.is_empty())
+        .filter(|&i| pop.people[i].need == LicenseNeed::Held && !pop.devices(i).is_empty())
         .collect();
     if held.is_empty() {
         return Vec::new();
@@ -522,7 +521,7 @@ fn held_without_objects(
     for i in held {
         let p = &pop.people[i];
         let mut missing: BTreeSet<&'static str> = BTreeSet::new();
-        for d in &p.devices {
+        for d in pop.devices(i) {
             let f = match dir.managed_devices[d.ix()].platform {
                 DevicePlatform::Windows => "windows",
                 DevicePlatform::Ios | DevicePlatform::IpadOs => "ios",

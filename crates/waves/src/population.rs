@@ -22,8 +22,8 @@ pub struct Person<'t> {
     /// Index into `tenant.bms.policies` of the policy BMS applies to the user (as a user, or,
     /// for users in scope only through a device group, through their first device).
     pub policy: Option<usize>,
-    /// The user's BMS-managed devices that BMS does not exempt, ascending.
-    pub devices: Vec<ManagedDeviceIx>,
+    /// The user's BMS-managed devices that BMS does not exempt: `Population::devices`.
+    devices: std::ops::Range<u32>,
 }
 
 /// The users to move, in the planner's order.
@@ -32,6 +32,8 @@ pub struct Population<'t> {
     pub people: Vec<Person<'t>>,
     /// Position in `people` per `UserIx` (`u32::MAX` when not in scope).
     position: Vec<u32>,
+    /// Every person's devices, user by user, ascending (one list, not a vector per person).
+    device_list: Vec<ManagedDeviceIx>,
 }
 
 /// The platform key of `devicesByPlatform`: the report's spellings (`ios` covers iPadOS).
@@ -68,7 +70,7 @@ pub fn platform_label(key: &str) -> &str {
 impl<'t> Population<'t> {
     pub fn new(tenant: &'t Tenant, targets: &BmsTargets, licensing: &Licensing) -> Population<'t> {
         let dir = &tenant.directory;
-        let mut devices: Vec<Vec<ManagedDeviceIx>> = vec![Vec::new(); dir.users.len()];
+        let mut pairs: Vec<(UserIx, ManagedDeviceIx)> = Vec::new();
         for (i, md) in dir.managed_devices.iter().enumerate() {
             let Some(u) = md.user.filter(|u| u.ix() < dir.users.len()) else {
                 continue;
@@ -77,9 +79,26 @@ impl<'t> Population<'t> {
                 && is_bms_device(dir, md)
                 && !targets.excluded_devices.contains(i)
             {
-                devices[u.ix()].push(ManagedDeviceIx(i as u32));
+                pairs.push((u, ManagedDeviceIx(i as u32)));
             }
         }
+        // Stable: each user's devices stay ascending. `start[u]..start[u + 1]` are user u's.
+        pairs.sort_by_key(|&(u, _)| u);
+        let mut start = vec![0u32; dir.users.len() + 1];
+        for &(u, _) in &pairs {
+            start[u.ix() + 1] += 1;
+        }
+        for u in 0..dir.users.len() {
+            start[u + 1] += start[u];
+        }
+        let device_list: Vec<ManagedDeviceIx> = pairs.into_iter().map(|(_, d)| d).collect();
+        let devices_of = |u: usize| {
+            let range = start[u]..start[u + 1];
+            (
+                range.clone(),
+                &device_list[range.start as usize..range.end as usize],
+            )
+        };
         let mut people: Vec<Person> = targets
             .in_scope
             .iter()
@@ -93,7 +112,7 @@ impl<'t> Population<'t> {
                 } else {
                     LicenseNeed::NewSeat
                 };
-                let devs = std::mem::take(&mut devices[u]);
+                let (range, devs) = devices_of(u);
                 let policy = targets
                     .effective_policy(user)
                     .map(|p| p.policy)
@@ -107,7 +126,7 @@ impl<'t> Population<'t> {
                     upn: &dir.users[u].user_principal_name,
                     need,
                     policy,
-                    devices: devs,
+                    devices: range,
                 }
             })
             .collect();
@@ -118,7 +137,11 @@ impl<'t> Population<'t> {
         for (i, p) in people.iter().enumerate() {
             position[p.user.ix()] = i as u32;
         }
-        Population { people, position }
+        Population {
+            people,
+            position,
+            device_list,
+        }
     }
 
     /// The position of a user in `people`, if in scope.
@@ -127,6 +150,17 @@ impl<'t> Population<'t> {
             .get(user.ix())
             .filter(|&&p| p != u32::MAX)
             .map(|&p| p as usize)
+    }
+
+    /// Person `i`'s BMS-managed devices that BMS does not exempt, ascending.
+    pub fn devices(&self, i: usize) -> &[ManagedDeviceIx] {
+        let r = &self.people[i].devices;
+        &self.device_list[r.start as usize..r.end as usize]
+    }
+
+    /// The devices of everyone in scope.
+    pub fn all_devices(&self) -> &[ManagedDeviceIx] {
+        &self.device_list
     }
 
     pub fn len(&self) -> usize {

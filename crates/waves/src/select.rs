@@ -95,15 +95,13 @@ pub fn automatic(
 
     // Coverage: every platform and every BMS policy in force has a user in the pilot.
     let platforms_of = |i: usize| -> BTreeSet<&'static str> {
-        pop.people[i]
-            .devices
+        pop.devices(i)
             .iter()
             .map(|d| platform_key(dir.managed_devices[d.ix()].platform))
             .collect()
     };
     let has_platform = |i: usize, platform: &str| {
-        pop.people[i]
-            .devices
+        pop.devices(i)
             .iter()
             .any(|d| platform_key(dir.managed_devices[d.ix()].platform) == platform)
     };
@@ -114,9 +112,8 @@ pub fn automatic(
         .iter()
         .copied()
         .filter(|&p| {
-            pop.people
+            pop.all_devices()
                 .iter()
-                .flat_map(|x| &x.devices)
                 .any(|d| platform_key(dir.managed_devices[d.ix()].platform) == p)
         })
         .collect();
