@@ -6,7 +6,7 @@
 //! in [`Parts`], so later stages can say what they could not assess.
 
 use crate::error::{describe, InputError};
-use crate::page::for_each_item;
+use crate::page::{for_each_item, refuse_item};
 use bms2intune_model::directory::{AssignedLicense, AssignedPlan, Organization, SkuPlan};
 use bms2intune_model::{
     AssignmentTarget, ConditionalAccessPolicy, DevicePlatform, Directory, EntraDevice, Group, Guid,
@@ -369,6 +369,9 @@ pub fn read_graph(
         },
     )?;
 
+    // Users are indexed after each page, in one tight loop: the index lookups are independent
+    // and the CPU overlaps their cache misses, which it cannot between parsing objects.
+    let mut page_users: Vec<User> = Vec::new();
     each_page(files, Part::Users, parts, &mut text, |file, text| {
         for_each_item::<UserDto, _>(file, text, |u, _| {
             let licenses = u
@@ -394,21 +397,29 @@ pub fn read_graph(
                     enabled: p.capability_status.text() == Some("Enabled"),
                 })
                 .collect();
-            let id = u.id;
-            directory
-                .add_user(User {
-                    id,
-                    user_principal_name: boxed(u.user_principal_name),
-                    display_name: boxed(u.display_name),
-                    account_enabled: u.account_enabled.unwrap_or(true),
-                    usage_location: non_empty(u.usage_location),
-                    licenses,
-                    plans,
-                })
-                .map(|_| ())
-                .map_err(|_| format!("user {id} is listed twice"))
-        })
-        .map(|_| ())
+            page_users.push(User {
+                id: u.id,
+                user_principal_name: boxed(u.user_principal_name),
+                display_name: boxed(u.display_name),
+                account_enabled: u.account_enabled.unwrap_or(true),
+                usage_location: non_empty(u.usage_location),
+                licenses,
+                plans,
+            });
+            Ok(())
+        })?;
+        for (k, user) in page_users.drain(..).enumerate() {
+            let id = user.id;
+            if directory.add_user(user).is_err() {
+                return Err(refuse_item(
+                    file,
+                    text,
+                    k,
+                    format!("user {id} is listed twice"),
+                ));
+            }
+        }
+        Ok(())
     })?;
 
     // Groups first, members after devices are known.
@@ -442,12 +453,13 @@ pub fn read_graph(
     })?;
 
     let mut device_owners: Vec<(usize, Vec<Guid>)> = Vec::new();
+    // Indexed after each page, as the users are.
+    let mut page_devices: Vec<(EntraDevice, Option<Vec<Guid>>)> = Vec::new();
     each_page(files, Part::Devices, parts, &mut text, |file, text| {
         for_each_item::<EntraDeviceDto, _>(file, text, |d, _| {
-            let id = d.id;
-            let ix = directory
-                .add_entra_device(EntraDevice {
-                    id,
+            page_devices.push((
+                EntraDevice {
+                    id: d.id,
                     device_id: d.device_id,
                     display_name: boxed(d.display_name),
                     platform: DevicePlatform::from_operating_system(
@@ -457,14 +469,27 @@ pub fn read_graph(
                     trust_type: non_empty(d.trust_type),
                     mdm: MdmAuthority::from_mdm_app_id(d.mdm_app_id),
                     owners: Vec::new(),
-                })
-                .map_err(|_| format!("device {id} is listed twice"))?;
-            if let Some(owners) = d.registered_owners {
-                device_owners.push((ix.ix(), owners.iter().map(|o| o.id).collect()));
-            }
+                },
+                d.registered_owners
+                    .map(|owners| owners.iter().map(|o| o.id).collect()),
+            ));
             Ok(())
-        })
-        .map(|_| ())
+        })?;
+        for (k, (device, owners)) in page_devices.drain(..).enumerate() {
+            let id = device.id;
+            let Ok(ix) = directory.add_entra_device(device) else {
+                return Err(refuse_item(
+                    file,
+                    text,
+                    k,
+                    format!("device {id} is listed twice"),
+                ));
+            };
+            if let Some(owners) = owners {
+                device_owners.push((ix.ix(), owners));
+            }
+        }
+        Ok(())
     })?;
     for (ix, owners) in device_owners {
         let owners = owners.iter().filter_map(|&o| directory.user(o)).collect();
@@ -473,30 +498,24 @@ pub fn read_graph(
 
     let mut seen =
         std::collections::HashSet::<Guid, bms2intune_model::guid::GuidHashing>::default();
-    let mut missing_users = 0usize;
     let users_known = parts.contains(Part::Users);
+    // (primary user ID, azureADDeviceId) per device, resolved after the pages (below).
+    let mut references: Vec<(Option<Guid>, Option<Guid>)> = Vec::new();
+    let first_device = directory.managed_devices.len();
     each_page(
         files,
         Part::ManagedDevices,
         parts,
         &mut text,
         |file, text| {
+            let first_on_page = directory.managed_devices.len();
             for_each_item::<ManagedDeviceDto, _>(file, text, |d, _| {
-                if !seen.insert(d.id) {
-                    return Err(format!("managed device {} is listed twice", d.id));
-                }
-                let user = d.user_id.and_then(|u| directory.user(u));
-                if d.user_id.is_some() && user.is_none() && users_known {
-                    missing_users += 1;
-                }
+                references.push((d.user_id, d.azure_ad_device_id));
                 let operating_system = boxed(d.operating_system);
-                let entra_device = d
-                    .azure_ad_device_id
-                    .and_then(|id| directory.entra_device_by_device_id(id));
                 directory.managed_devices.push(ManagedDevice {
                     id: d.id,
                     device_name: boxed(d.device_name),
-                    user,
+                    user: None,
                     user_principal_name: non_empty(d.user_principal_name),
                     platform: DevicePlatform::from_operating_system(&operating_system),
                     operating_system,
@@ -507,7 +526,7 @@ pub fn read_graph(
                     enrollment_type: non_empty(d.device_enrollment_type),
                     owner_type: non_empty(d.managed_device_owner_type),
                     azure_ad_device_id: d.azure_ad_device_id,
-                    entra_device,
+                    entra_device: None,
                     supervised: d.is_supervised.unwrap_or(false),
                     manufacturer: non_empty(d.manufacturer),
                     model: non_empty(d.model),
@@ -515,11 +534,45 @@ pub fn read_graph(
                     last_sync: non_empty(d.last_sync_date_time),
                 });
                 Ok(())
-            })
-            .map(|_| ())
+            })?;
+            // Duplicates checked after the page, in one loop (see the users).
+            for (k, md) in directory.managed_devices[first_on_page..]
+                .iter()
+                .enumerate()
+            {
+                if !seen.insert(md.id) {
+                    let message = format!("managed device {} is listed twice", md.id);
+                    return Err(refuse_item(file, text, k, message));
+                }
+            }
+            Ok(())
         },
     )?;
     drop(seen);
+    // Resolved in one tight loop rather than between parsing objects: the lookups are
+    // independent, so the CPU overlaps their cache misses (at a million users the GUID indexes
+    // are far larger than the caches).
+    let resolved: Vec<_> = references
+        .iter()
+        .map(|&(user, aad)| {
+            (
+                user.and_then(|u| directory.user(u)),
+                aad.and_then(|id| directory.entra_device_by_device_id(id)),
+            )
+        })
+        .collect();
+    let mut missing_users = 0usize;
+    for ((md, (user, entra)), (user_id, _)) in directory.managed_devices[first_device..]
+        .iter_mut()
+        .zip(resolved)
+        .zip(references)
+    {
+        if user_id.is_some() && user.is_none() && users_known {
+            missing_users += 1;
+        }
+        md.user = user;
+        md.entra_device = entra;
+    }
     if missing_users > 0 {
         notes.push(format!(
             "{missing_users} managed device(s) name a primary user who is not in graph/users; they are treated as userless"

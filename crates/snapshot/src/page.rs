@@ -90,6 +90,21 @@ where
     Err(InputError::new(file, path, message))
 }
 
+/// The error `for_each_item` would have reported had its sink refused item `index` of `text`
+/// with `message`: for checks made after a page is read (batched lookups), with the same path.
+pub fn refuse_item(file: &str, text: &str, index: usize, message: String) -> InputError {
+    let mut message = Some(message);
+    let refused = for_each_item::<serde::de::IgnoredAny, _>(file, text, |_, i| match i == index {
+        true => Err(message.take().unwrap_or_default()),
+        false => Ok(()),
+    });
+    match refused {
+        Err(e) => e,
+        // The page no longer has that item (cannot happen for the text just read).
+        Ok(_) => InputError::new(file, format!("[{index}]"), message.unwrap_or_default()),
+    }
+}
+
 /// serde_json appends " at line L column C" to messages; the path (or, for syntax errors, the
 /// position put in its place) already says where.
 fn strip_position(err: &serde_json::Error) -> String {

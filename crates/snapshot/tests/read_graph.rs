@@ -213,6 +213,25 @@ fn graph_errors_name_file_and_path() {
         ),
         format!("graph/users/page-0002.json: [0]: user {ALICE} is listed twice")
     );
+    // Devices are indexed after their page is read; the error still names the item's path.
+    let device = "c0000000-0000-4000-8000-000000000001";
+    assert_eq!(
+        error_after(
+            "graph/devices.json",
+            &format!(
+                r##"{{"value":[{{"id":"{device}"}},{{"id":"c0000000-0000-4000-8000-000000000002"}},{{"id":"{device}"}}]}}"##
+            )
+        ),
+        format!("graph/devices.json: value[2]: device {device} is listed twice")
+    );
+    let managed = "d0000000-0000-4000-8000-000000000001";
+    assert_eq!(
+        error_after(
+            "graph/managedDevices.json",
+            &format!(r##"[{{"id":"{managed}"}},{{"id":"{managed}"}}]"##)
+        ),
+        format!("graph/managedDevices.json: [1]: managed device {managed} is listed twice")
+    );
     let err = error_after(
         "graph/groups.json",
         r##"{"value":[{"id":"b0000000-0000-4000-8000-000000000001","displayName":"##,
