@@ -5,7 +5,10 @@
 //! device.
 
 use crate::config::{AssessConfig, Version};
-use bms2intune_model::{DevicePlatform, Directory, ManagedDevice, ManagementAgent, MdmAuthority};
+use bms2intune_model::{
+    DevicePlatform, Directory, ManagedDevice, ManagedDeviceIx, ManagementAgent, MdmAuthority,
+    UserIx,
+};
 
 /// Managed by Basic Mobility and Security: `managementAgent` is `microsoft365ManagedMdm`, or the
 /// joined Entra device's `mdmAppId` is Office 365 MDM (`docs/snapshot.md`).
@@ -141,6 +144,65 @@ pub fn assumed_gms(device: &ManagedDevice, config: &AssessConfig) -> bool {
             .as_bytes()
             .windows(4)
             .any(|w| w.eq_ignore_ascii_case(b"aosp"))
+}
+
+/// Managed devices by primary user: each user's devices ascending, in one flat list with
+/// offsets per user (a million users would otherwise mean a million small vectors). Built by
+/// counting, in one pass over the devices.
+#[derive(Debug, Clone)]
+pub struct DevicesByUser {
+    /// `devices[start[u]..start[u + 1]]` are user `u`'s.
+    start: Vec<u32>,
+    devices: Vec<ManagedDeviceIx>,
+}
+
+impl DevicesByUser {
+    /// The devices `keep(index, device)` accepts, under their primary user; devices without
+    /// one (or whose user is not in the directory) are left out.
+    pub fn new(dir: &Directory, mut keep: impl FnMut(usize, &ManagedDevice) -> bool) -> Self {
+        let users = dir.users.len();
+        let owner = |d: &ManagedDevice| d.user.filter(|u| u.ix() < users);
+        let mut kept: Vec<(UserIx, ManagedDeviceIx)> = Vec::new();
+        for (i, d) in dir.managed_devices.iter().enumerate() {
+            if let Some(u) = owner(d).filter(|_| keep(i, d)) {
+                kept.push((u, ManagedDeviceIx(i as u32)));
+            }
+        }
+        let mut start = vec![0u32; users + 1];
+        for &(u, _) in &kept {
+            start[u.ix() + 1] += 1;
+        }
+        for u in 0..users {
+            start[u + 1] += start[u];
+        }
+        let mut next = start.clone();
+        let mut devices = vec![ManagedDeviceIx(0); kept.len()];
+        for (u, d) in kept {
+            devices[next[u.ix()] as usize] = d;
+            next[u.ix()] += 1;
+        }
+        DevicesByUser { start, devices }
+    }
+
+    /// User `u`'s devices, ascending.
+    pub fn get(&self, u: UserIx) -> &[ManagedDeviceIx] {
+        match (self.start.get(u.ix()), self.start.get(u.ix() + 1)) {
+            (Some(&a), Some(&b)) => &self.devices[a as usize..b as usize],
+            _ => &[],
+        }
+    }
+
+    /// Users with at least one device, ascending, with their devices.
+    pub fn iter(&self) -> impl Iterator<Item = (UserIx, &[ManagedDeviceIx])> + '_ {
+        (0..self.start.len().saturating_sub(1))
+            .map(|u| (UserIx(u as u32), self.get(UserIx(u as u32))))
+            .filter(|(_, list)| !list.is_empty())
+    }
+
+    /// Every device kept, user by user.
+    pub fn all(&self) -> &[ManagedDeviceIx] {
+        &self.devices
+    }
 }
 
 /// `deviceEnrollmentType`s that enrol without a user.

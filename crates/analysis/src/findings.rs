@@ -29,7 +29,7 @@ use crate::bitset::BitSet;
 use crate::config::{AssessConfig, Date, OsFloors, Version};
 use crate::devices::{
     assumed_gms, has_user_affinity, is_android_device_admin, is_bms_device, windows_kind,
-    WindowsKind,
+    DevicesByUser, WindowsKind,
 };
 use crate::licensing::{is_education_sku, Licensing};
 use crate::membership::Membership;
@@ -291,49 +291,6 @@ pub struct Finding<'t> {
     pub missing: Vec<String>,
 }
 
-/// Each user's devices, ascending, in one flat list with offsets per user (a million users
-/// would otherwise mean a million small vectors).
-struct DevicesByUser {
-    /// `devices[start[u]..start[u + 1]]` are user `u`'s.
-    start: Vec<u32>,
-    devices: Vec<ManagedDeviceIx>,
-}
-
-impl DevicesByUser {
-    /// `fill` calls `push(user, device)` for each pair, devices ascending.
-    fn new(users: usize, fill: impl FnOnce(&mut dyn FnMut(UserIx, ManagedDeviceIx))) -> Self {
-        let mut pairs: Vec<(UserIx, ManagedDeviceIx)> = Vec::new();
-        fill(&mut |u, d| pairs.push((u, d)));
-        // Stable: each user's devices keep their ascending order.
-        pairs.sort_by_key(|&(u, _)| u);
-        let mut start = vec![0u32; users + 1];
-        for &(u, _) in &pairs {
-            start[u.ix() + 1] += 1;
-        }
-        for u in 0..users {
-            start[u + 1] += start[u];
-        }
-        DevicesByUser {
-            start,
-            devices: pairs.into_iter().map(|(_, d)| d).collect(),
-        }
-    }
-
-    fn get(&self, u: UserIx) -> &[ManagedDeviceIx] {
-        match (self.start.get(u.ix()), self.start.get(u.ix() + 1)) {
-            (Some(&a), Some(&b)) => &self.devices[a as usize..b as usize],
-            _ => &[],
-        }
-    }
-
-    /// Users with at least one device, ascending, with their devices.
-    fn iter(&self) -> impl Iterator<Item = (UserIx, &[ManagedDeviceIx])> + '_ {
-        (0..self.start.len().saturating_sub(1))
-            .map(|u| (UserIx(u as u32), self.get(UserIx(u as u32))))
-            .filter(|(_, list)| !list.is_empty())
-    }
-}
-
 /// A BMS policy (or orphaned rule) as a subject: its GUID, or its name when it has none.
 fn policy_subject(name: &str, guid: Option<Guid>) -> Subject<'_> {
     Subject {
@@ -523,15 +480,7 @@ impl<'t, 'c> Ctx<'t, 'c> {
         licensing: &'c Licensing,
     ) -> Ctx<'t, 'c> {
         let dir = &tenant.directory;
-        let bms_devices_by_user = DevicesByUser::new(dir.users.len(), |push| {
-            for (i, md) in dir.managed_devices.iter().enumerate() {
-                if let Some(u) = md.user.filter(|u| u.ix() < dir.users.len()) {
-                    if is_bms_device(dir, md) {
-                        push(u, ManagedDeviceIx(i as u32));
-                    }
-                }
-            }
-        });
+        let bms_devices_by_user = DevicesByUser::new(dir, |_, md| is_bms_device(dir, md));
         Ctx {
             tenant,
             dir,

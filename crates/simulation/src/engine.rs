@@ -9,7 +9,7 @@
 use crate::objects::{catalog, Origin, SimObject};
 use crate::resolve::{resolve, Contribution, ObjectKind, Rule};
 use crate::strictness::{compare, strictness};
-use bms2intune_analysis::devices::{is_android_enterprise, windows_kind};
+use bms2intune_analysis::devices::{is_android_enterprise, windows_kind, DevicesByUser};
 use bms2intune_analysis::{BitSet, BmsTargets, Membership};
 use bms2intune_mapping::{Collection, Fidelity, Mapping, TargetPlatform};
 use bms2intune_model::order::NameOrder;
@@ -410,19 +410,10 @@ pub fn simulate(
         );
     }
 
-    // Each user's devices per platform: (user, platform rank, device), sorted, walked below
-    // in step with the users (no map, no per-user allocation).
-    let mut user_devices: Vec<(u32, usize, usize)> = dir
-        .managed_devices
-        .iter()
-        .enumerate()
-        .filter_map(|(i, device)| {
-            let user = device.user?;
-            Some((user.0, platform_rank(device_platform(device)?), i))
-        })
-        .collect();
-    user_devices.sort_unstable();
-    let mut device_cursor = 0usize;
+    // Each user's devices on a simulated platform (no map, no per-user allocation).
+    let platform_of: Vec<Option<TargetPlatform>> =
+        dir.managed_devices.iter().map(device_platform).collect();
+    let user_devices = DevicesByUser::new(dir, |i, _| platform_of[i].is_some());
     let policy_platforms = |policy: usize| -> Vec<TargetPlatform> {
         let name = &tenant.bms.policies[policy].name;
         let mut platforms: Vec<TargetPlatform> = objects
@@ -443,12 +434,7 @@ pub fn simulate(
     let mut devices: Vec<usize> = Vec::new();
     for u in 0..dir.users.len() {
         let user = UserIx(u as u32);
-        // This user's slice of `user_devices`.
-        let first = device_cursor;
-        while device_cursor < user_devices.len() && user_devices[device_cursor].0 == user.0 {
-            device_cursor += 1;
-        }
-        let own_devices = &user_devices[first..device_cursor];
+        let own_devices = user_devices.get(user);
         if !targets.is_in_scope(user) {
             continue;
         }
@@ -458,7 +444,7 @@ pub fn simulate(
             TargetPlatform::DEVICE
                 .iter()
                 .copied()
-                .filter(|p| own_devices.iter().any(|d| d.1 == platform_rank(*p)))
+                .filter(|&p| own_devices.iter().any(|d| platform_of[d.ix()] == Some(p)))
                 .collect()
         } else {
             user_policy.map(policy_platforms).unwrap_or_default()
@@ -468,8 +454,8 @@ pub fn simulate(
             devices.extend(
                 own_devices
                     .iter()
-                    .filter(|d| d.1 == platform_rank(platform))
-                    .map(|d| d.2),
+                    .filter(|d| platform_of[d.ix()] == Some(platform))
+                    .map(|d| d.ix()),
             );
             let devices = devices.as_slice();
             let bms_policy = user_policy.or_else(|| {

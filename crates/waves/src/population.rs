@@ -5,7 +5,7 @@
 //! order — UPN (ASCII case-insensitive), then object ID — which every wave inherits, so the
 //! same snapshot always gives the same waves.
 
-use bms2intune_analysis::devices::is_bms_device;
+use bms2intune_analysis::devices::{is_bms_device, DevicesByUser};
 use bms2intune_analysis::{BmsTargets, Licensing};
 use bms2intune_model::order::NameOrder;
 use bms2intune_model::{DevicePlatform, Guid, ManagedDeviceIx, Tenant, UserIx};
@@ -22,8 +22,6 @@ pub struct Person<'t> {
     /// Index into `tenant.bms.policies` of the policy BMS applies to the user (as a user, or,
     /// for users in scope only through a device group, through their first device).
     pub policy: Option<usize>,
-    /// The user's BMS-managed devices that BMS does not exempt: `Population::devices`.
-    devices: std::ops::Range<u32>,
 }
 
 /// The users to move, in the planner's order.
@@ -32,8 +30,8 @@ pub struct Population<'t> {
     pub people: Vec<Person<'t>>,
     /// Position in `people` per `UserIx` (`u32::MAX` when not in scope).
     position: Vec<u32>,
-    /// Every person's devices, user by user, ascending (one list, not a vector per person).
-    device_list: Vec<ManagedDeviceIx>,
+    /// Each person's BMS-managed devices that BMS does not exempt.
+    devices: DevicesByUser,
 }
 
 /// The platform key of `devicesByPlatform`: the report's spellings (`ios` covers iPadOS).
@@ -70,35 +68,11 @@ pub fn platform_label(key: &str) -> &str {
 impl<'t> Population<'t> {
     pub fn new(tenant: &'t Tenant, targets: &BmsTargets, licensing: &Licensing) -> Population<'t> {
         let dir = &tenant.directory;
-        let mut pairs: Vec<(UserIx, ManagedDeviceIx)> = Vec::new();
-        for (i, md) in dir.managed_devices.iter().enumerate() {
-            let Some(u) = md.user.filter(|u| u.ix() < dir.users.len()) else {
-                continue;
-            };
-            if targets.is_in_scope(u)
+        let devices = DevicesByUser::new(dir, |i, md| {
+            md.user.is_some_and(|u| targets.is_in_scope(u))
                 && is_bms_device(dir, md)
                 && !targets.excluded_devices.contains(i)
-            {
-                pairs.push((u, ManagedDeviceIx(i as u32)));
-            }
-        }
-        // Stable: each user's devices stay ascending. `start[u]..start[u + 1]` are user u's.
-        pairs.sort_by_key(|&(u, _)| u);
-        let mut start = vec![0u32; dir.users.len() + 1];
-        for &(u, _) in &pairs {
-            start[u.ix() + 1] += 1;
-        }
-        for u in 0..dir.users.len() {
-            start[u + 1] += start[u];
-        }
-        let device_list: Vec<ManagedDeviceIx> = pairs.into_iter().map(|(_, d)| d).collect();
-        let devices_of = |u: usize| {
-            let range = start[u]..start[u + 1];
-            (
-                range.clone(),
-                &device_list[range.start as usize..range.end as usize],
-            )
-        };
+        });
         let mut people: Vec<Person> = targets
             .in_scope
             .iter()
@@ -112,7 +86,7 @@ impl<'t> Population<'t> {
                 } else {
                     LicenseNeed::NewSeat
                 };
-                let (range, devs) = devices_of(u);
+                let devs = devices.get(user);
                 let policy = targets
                     .effective_policy(user)
                     .map(|p| p.policy)
@@ -126,7 +100,6 @@ impl<'t> Population<'t> {
                     upn: &dir.users[u].user_principal_name,
                     need,
                     policy,
-                    devices: range,
                 }
             })
             .collect();
@@ -140,7 +113,7 @@ impl<'t> Population<'t> {
         Population {
             people,
             position,
-            device_list,
+            devices,
         }
     }
 
@@ -154,13 +127,12 @@ impl<'t> Population<'t> {
 
     /// Person `i`'s BMS-managed devices that BMS does not exempt, ascending.
     pub fn devices(&self, i: usize) -> &[ManagedDeviceIx] {
-        let r = &self.people[i].devices;
-        &self.device_list[r.start as usize..r.end as usize]
+        self.devices.get(self.people[i].user)
     }
 
     /// The devices of everyone in scope.
     pub fn all_devices(&self) -> &[ManagedDeviceIx] {
-        &self.device_list
+        self.devices.all()
     }
 
     pub fn len(&self) -> usize {
