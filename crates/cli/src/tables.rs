@@ -157,13 +157,13 @@ pub fn write_impact_csv(
         "applied_by",
         "rule",
     ];
-    let show = |v: &Option<serde_json::Value>| -> Cell<'static> {
+    fn show(v: &Option<serde_json::Value>) -> Cell<'_> {
         match v {
             None => "".into(),
-            Some(serde_json::Value::String(s)) => s.clone().into(),
+            Some(serde_json::Value::String(s)) => s.as_str().into(),
             Some(other) => other.to_string().into(),
         }
-    };
+    }
     let users = &tenant.directory.users;
     let rows = simulation.changed_rows(tenant).map(|row| -> [Cell; 9] {
         let user = &users[row.user.ix()];
