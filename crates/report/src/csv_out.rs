@@ -34,7 +34,7 @@ pub fn render(plan: &Value) -> Result<String, ReportError> {
 /// Writes `findings.csv` from a plan's JSON to `out`, row by row. When the plan bounds its
 /// lists (`listLimit`), only the listed subjects are written: the CLI writes the full table
 /// from the assessment instead, with the same columns.
-pub fn write<W: std::io::Write>(out: W, plan: &Value) -> Result<(), ReportError> {
+fn write<W: std::io::Write>(out: W, plan: &Value) -> Result<(), ReportError> {
     let findings = plan
         .get("findings")
         .and_then(Value::as_array)

@@ -76,15 +76,6 @@ pub fn render_findings_csv(plan: &serde_json::Value) -> Result<String, ReportErr
     csv_out::render(check(plan)?)
 }
 
-/// Writes `findings.csv` (as [`render_findings_csv`]) to `out` row by row, without holding
-/// the whole table in memory.
-pub fn write_findings_csv<W: std::io::Write>(
-    out: W,
-    plan: &serde_json::Value,
-) -> Result<(), ReportError> {
-    csv_out::write(out, check(plan)?)
-}
-
 /// The plan, if it is a JSON object.
 fn check(plan: &serde_json::Value) -> Result<&serde_json::Value, ReportError> {
     match plan {
