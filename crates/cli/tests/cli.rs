@@ -565,3 +565,18 @@ fn list_limit_bounds_plan_json_but_not_the_csv_tables() {
     assert!(md.contains("all in findings.csv"));
     assert!(md.contains(&format!("and {} more (all in waves.csv)", unplaced - 2)));
 }
+
+/// Two writers produce findings.csv's layout: the CLI from the typed assessment (every
+/// subject), the report crate from a plan.json. On an unbounded plan they must agree byte for
+/// byte, so the columns and row order cannot drift apart.
+#[test]
+fn findings_csv_matches_the_plan_json_renderer() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("all");
+    plan_sample(&out, &["--list-limit", "0"]);
+    let from_json = bms2intune_report::render_findings_csv(&read_plan(&out)).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(out.join("findings.csv")).unwrap(),
+        from_json
+    );
+}
