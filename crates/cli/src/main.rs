@@ -15,6 +15,7 @@ use anyhow::{Context, Result};
 use bms2intune_analysis::{AssessConfig, Assessment, BitSet, BmsTargets, Licensing, Membership};
 use bms2intune_mapping::MappingOptions;
 use bms2intune_plan::StageResults;
+use bms2intune_simulation::SimulationInput;
 use bms2intune_snapshot::{read_snapshot, InputError};
 use bms2intune_waves::{plan_waves, WaveOptions, WavesFile};
 use clap::{Args, Parser, Subcommand};
@@ -376,8 +377,13 @@ fn plan(args: PlanArgs) -> Result<()> {
         .filter_map(|u| tenant.directory.user(u.id))
         .map(|u| u.ix())
         .collect();
-    let simulation =
-        bms2intune_simulation::simulate(&tenant, &membership, &targets, &mapping, &stays_on_bms);
+    let simulation = bms2intune_simulation::simulate(&SimulationInput {
+        tenant: &tenant,
+        membership: &membership,
+        targets: &targets,
+        mapping: &mapping,
+        stays_on_bms: &stays_on_bms,
+    });
     clock.lap("simulate");
     // The full per-user tables come from the stages' results, before the plan bounds its lists.
     let staged = output::StagedOutput::begin(&args.out)?;

@@ -6,6 +6,7 @@
 use bms2intune_analysis::{BitSet, BmsTargets, Membership};
 use bms2intune_mapping::{map_export, MappingOptions};
 use bms2intune_model::Tenant;
+use bms2intune_simulation::SimulationInput;
 use bms2intune_synth::{synthesize, SynthOptions};
 use divan::Bencher;
 
@@ -32,9 +33,15 @@ fn simulate_everyone(bencher: Bencher, users: u32) {
     let targets = BmsTargets::new(&tenant, &membership);
     let nobody = BitSet::default();
     bencher.bench_local(|| {
-        bms2intune_simulation::simulate(&tenant, &membership, &targets, &mapping, &nobody)
-            .impact
-            .users
+        bms2intune_simulation::simulate(&SimulationInput {
+            tenant: &tenant,
+            membership: &membership,
+            targets: &targets,
+            mapping: &mapping,
+            stays_on_bms: &nobody,
+        })
+        .impact
+        .users
     });
 }
 
@@ -45,12 +52,12 @@ fn impact_rows(bencher: Bencher, users: u32) {
     let mapping = map_export(&tenant.bms, &MappingOptions::default());
     let membership = Membership::new(&tenant.directory);
     let targets = BmsTargets::new(&tenant, &membership);
-    let simulation = bms2intune_simulation::simulate(
-        &tenant,
-        &membership,
-        &targets,
-        &mapping,
-        &BitSet::default(),
-    );
+    let simulation = bms2intune_simulation::simulate(&SimulationInput {
+        tenant: &tenant,
+        membership: &membership,
+        targets: &targets,
+        mapping: &mapping,
+        stays_on_bms: &BitSet::default(),
+    });
     bencher.bench_local(|| simulation.changed_rows(&tenant).count());
 }

@@ -13,7 +13,9 @@ use bms2intune_analysis::devices::{is_android_enterprise, windows_kind, DevicesB
 use bms2intune_analysis::{BitSet, BmsTargets, Membership};
 use bms2intune_mapping::{Collection, Fidelity, Mapping, TargetPlatform};
 use bms2intune_model::order::NameOrder;
-use bms2intune_model::{DevicePlatform, ManagedDevice, Part, SettingValue, Tenant, UserIx};
+use bms2intune_model::{
+    DevicePlatform, Directory, ManagedDevice, Part, SettingValue, Tenant, UserIx,
+};
 use serde::Serialize;
 use serde_json::Value;
 use std::cmp::Ordering;
@@ -386,18 +388,61 @@ fn suggested_fix(
     }
 }
 
-/// Runs the simulation. `stays_on_bms` marks users the plan does not license (for example
-/// because Intune seats run out): their devices stay on BMS and every setting is unchanged.
-pub fn simulate(
-    tenant: &Tenant,
-    membership: &Membership,
-    targets: &BmsTargets,
-    mapping: &Mapping,
-    stays_on_bms: &BitSet,
-) -> Simulation {
-    let dir = &tenant.directory;
-    let objects = catalog(tenant, membership, mapping);
-    let devices_known = tenant.parts.contains(Part::ManagedDevices);
+/// What [`simulate`] works on: the tenant, the stages' shared results and the plan's wave
+/// outcome. Built by the caller once; the simulation borrows it.
+#[derive(Clone, Copy)]
+pub struct SimulationInput<'a> {
+    pub tenant: &'a Tenant,
+    /// Transitive group membership of `tenant`'s directory.
+    pub membership: &'a Membership<'a>,
+    /// Whom the BMS policies reach and which applies (`bms2intune_analysis::targets`).
+    pub targets: &'a BmsTargets,
+    /// The Intune objects that replace the BMS policies.
+    pub mapping: &'a Mapping,
+    /// Users the plan does not license (for example because Intune seats run out): their
+    /// devices stay on BMS and every setting is unchanged.
+    pub stays_on_bms: &'a BitSet,
+}
+
+/// Runs the simulation: assigns every user in scope to signatures, resolves each signature
+/// once, and totals the outcomes and conflicts.
+pub fn simulate(input: &SimulationInput) -> Simulation {
+    let objects = catalog(input.tenant, input.membership, input.mapping);
+    let assumptions = assumptions(input.tenant.parts.contains(Part::ManagedDevices));
+    let grouped = assign_signatures(input, &objects);
+    let Grouped {
+        mut signatures,
+        mut memberships,
+        population,
+    } = grouped;
+    let conflicts = resolve_signatures(input, &objects, &mut signatures);
+    memberships.sort_unstable();
+    let dir = &input.tenant.directory;
+    let per_user = PerUser::count(dir.users.len(), &signatures, &memberships);
+    let totals = Totals::of(&signatures);
+    let impact = Impact {
+        users: population,
+        user_platforms: memberships.len() as u64,
+        signatures: signatures.len() as u64,
+        by_outcome: totals.by_outcome,
+        by_platform: totals.by_platform(),
+        by_setting: totals.by_setting(),
+        most_affected_users: per_user.most_affected(dir),
+        assumptions,
+    };
+    let conflicts = conflict_list(dir, &objects, &memberships, conflicts);
+    Simulation {
+        objects,
+        signatures,
+        memberships,
+        user_changes: per_user.changes,
+        impact,
+        conflicts,
+    }
+}
+
+/// The statements `impact.assumptions` makes about how the simulation reads the tenant.
+fn assumptions(devices_known: bool) -> Vec<String> {
     let mut assumptions = vec![
         "Before = what the user's effective BMS policy (the first by priority) enforces; after = what every Intune object assigned to the user or device enforces, resolved with Intune's rules: compliance vs compliance, the most restrictive value wins; compliance beats configuration; two configuration profiles that disagree are a conflict and neither applies.".to_string(),
         "Every user a BMS policy reaches moves to Intune, except users the waves leave on BMS (no licence in the plan), whose settings are all unchanged; Windows 8.1/RT/Phone, macOS and other devices no migrated policy reaches are left out here (see the windows-not-migrated finding).".to_string(),
@@ -409,7 +454,32 @@ pub fn simulate(
             "graph/managedDevices is missing: each user is simulated on every platform their BMS policy has Intune objects for.".to_string(),
         );
     }
+    assumptions
+}
 
+/// Users grouped by signature.
+struct Grouped {
+    signatures: Vec<Signature>,
+    /// `(user, signature)` pairs, in user order.
+    memberships: Vec<(UserIx, u32)>,
+    /// Users in scope.
+    population: u64,
+}
+
+/// The signature key: BMS policy, platform, staying on BMS, the objects that apply.
+type SignatureKey = (Option<usize>, TargetPlatform, bool, Vec<u32>);
+
+/// Assigns every user in scope, per platform they have a device on, to a signature: one pass
+/// over the users, with no per-user allocation beyond the signature key.
+fn assign_signatures(input: &SimulationInput, objects: &[SimObject]) -> Grouped {
+    let SimulationInput {
+        tenant,
+        targets,
+        stays_on_bms,
+        ..
+    } = *input;
+    let dir = &tenant.directory;
+    let devices_known = tenant.parts.contains(Part::ManagedDevices);
     // Each user's devices on a simulated platform (no map, no per-user allocation).
     let platform_of: Vec<Option<TargetPlatform>> =
         dir.managed_devices.iter().map(device_platform).collect();
@@ -426,11 +496,12 @@ pub fn simulate(
         platforms
     };
 
-    type SignatureKey = (Option<usize>, TargetPlatform, bool, Vec<u32>);
     let mut signature_index: HashMap<SignatureKey, u32> = HashMap::new();
-    let mut signatures: Vec<Signature> = Vec::new();
-    let mut memberships: Vec<(UserIx, u32)> = Vec::new();
-    let mut population = 0u64;
+    let mut grouped = Grouped {
+        signatures: Vec::new(),
+        memberships: Vec::new(),
+        population: 0,
+    };
     let mut devices: Vec<usize> = Vec::new();
     for u in 0..dir.users.len() {
         let user = UserIx(u as u32);
@@ -438,7 +509,7 @@ pub fn simulate(
         if !targets.is_in_scope(user) {
             continue;
         }
-        population += 1;
+        grouped.population += 1;
         let user_policy = targets.effective_policy(user).map(|p| p.policy);
         let platforms: Vec<TargetPlatform> = if devices_known {
             TargetPlatform::DEVICE
@@ -467,73 +538,82 @@ pub fn simulate(
                 })
             });
             let stays = stays_on_bms.contains(u);
-            let applying: Vec<u32> = if stays {
+            let applying = if stays {
                 Vec::new()
             } else {
-                objects
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, o)| {
-                        o.platform == platform
-                            && (o.users.contains(u)
-                                || devices.iter().any(|d| o.devices.contains(*d)))
-                    })
-                    .map(|(i, _)| i as u32)
-                    .collect()
+                applying_objects(objects, platform, u, devices)
             };
             let key = (bms_policy, platform, stays, applying);
-            // Most users share a signature: look up first, clone the key only when new.
-            let index = match signature_index.get(&key) {
-                Some(&index) => index,
-                None => {
-                    let index = signatures.len() as u32;
-                    signatures.push(Signature {
-                        bms_policy: key.0,
-                        platform: key.1,
-                        stays_on_bms: key.2,
-                        objects: key.3.clone(),
-                        users: 0,
-                        outcomes: Vec::new(),
-                    });
-                    signature_index.insert(key, index);
-                    index
-                }
-            };
-            signatures[index as usize].users += 1;
-            memberships.push((user, index));
+            let index = grouped.signature(&mut signature_index, key);
+            grouped.signatures[index as usize].users += 1;
+            grouped.memberships.push((user, index));
         }
     }
+    grouped
+}
 
-    // Resolve each signature once.
+/// The objects of `platform` assigned to user `u` or to one of `devices`, ascending.
+fn applying_objects(
+    objects: &[SimObject],
+    platform: TargetPlatform,
+    u: usize,
+    devices: &[usize],
+) -> Vec<u32> {
+    objects
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| {
+            o.platform == platform
+                && (o.users.contains(u) || devices.iter().any(|d| o.devices.contains(*d)))
+        })
+        .map(|(i, _)| i as u32)
+        .collect()
+}
+
+impl Grouped {
+    /// The index of the signature with `key`, created when new. Most users share a signature:
+    /// look up first, clone the key only when new.
+    fn signature(&mut self, index: &mut HashMap<SignatureKey, u32>, key: SignatureKey) -> u32 {
+        if let Some(&i) = index.get(&key) {
+            return i;
+        }
+        let i = self.signatures.len() as u32;
+        self.signatures.push(Signature {
+            bms_policy: key.0,
+            platform: key.1,
+            stays_on_bms: key.2,
+            objects: key.3.clone(),
+            users: 0,
+            outcomes: Vec::new(),
+        });
+        index.insert(key, i);
+        i
+    }
+}
+
+/// Conflicting pairs of objects, per platform and setting, as found while resolving.
+type ConflictMap = BTreeMap<(TargetPlatform, String, u32, u32), ConflictAcc>;
+
+/// Resolves each signature once: fills its `outcomes` and collects the disagreements between
+/// objects (at least one of them generated) into conflicts.
+fn resolve_signatures(
+    input: &SimulationInput,
+    objects: &[SimObject],
+    signatures: &mut [Signature],
+) -> ConflictMap {
     let mut before_cache: HashMap<(usize, TargetPlatform), BTreeMap<String, Value>> =
         HashMap::new();
-    let mut conflicts: BTreeMap<(TargetPlatform, String, u32, u32), ConflictAcc> = BTreeMap::new();
+    let mut conflicts = ConflictMap::new();
     for (s, sig) in signatures.iter_mut().enumerate() {
         let before = match sig.bms_policy {
             Some(p) => before_cache
                 .entry((p, sig.platform))
-                .or_insert_with(|| before_values(tenant, mapping, &objects, p, sig.platform))
+                .or_insert_with(|| {
+                    before_values(input.tenant, input.mapping, objects, p, sig.platform)
+                })
                 .clone(),
             None => BTreeMap::new(),
         };
-        let mut contributions: BTreeMap<&str, Vec<Contribution>> = BTreeMap::new();
-        for &o in &sig.objects {
-            let object = &objects[o as usize];
-            for (k, v) in &object.settings {
-                contributions.entry(k).or_default().push(Contribution {
-                    object: o,
-                    kind: object.kind,
-                    value: v,
-                });
-            }
-        }
-        let mut keys: Vec<&str> = before
-            .keys()
-            .map(String::as_str)
-            .chain(contributions.keys().copied())
-            .collect();
-        keys.sort_unstable();
-        keys.dedup();
         if sig.stays_on_bms {
             sig.outcomes = before
                 .iter()
@@ -548,112 +628,204 @@ pub fn simulate(
                 .collect();
             continue;
         }
-        for key in keys {
-            let resolution = contributions.get(key).map(|c| resolve(key, c));
-            let conflicted = resolution.as_ref().is_some_and(|r| {
-                matches!(
-                    r.rule,
-                    Rule::ConfigurationConflict | Rule::UnorderedComplianceConflict
-                )
+        resolve_signature(objects, sig, s as u32, &before, &mut conflicts);
+    }
+    conflicts
+}
+
+/// Compares `before` with what the signature's objects enforce, setting by setting.
+fn resolve_signature(
+    objects: &[SimObject],
+    sig: &mut Signature,
+    s: u32,
+    before: &BTreeMap<String, Value>,
+    conflicts: &mut ConflictMap,
+) {
+    let mut contributions: BTreeMap<&str, Vec<Contribution>> = BTreeMap::new();
+    for &o in &sig.objects {
+        let object = &objects[o as usize];
+        for (k, v) in &object.settings {
+            contributions.entry(k).or_default().push(Contribution {
+                object: o,
+                kind: object.kind,
+                value: v,
             });
-            let after = resolution.as_ref().and_then(|r| r.value);
-            let outcome = outcome_of(key, before.get(key), after, conflicted);
-            if let Some(r) = &resolution {
-                for &(a, b, rule) in &r.disagreements {
-                    if !objects[a as usize].is_generated() && !objects[b as usize].is_generated() {
-                        continue;
-                    }
-                    let (x, y) = if a <= b { (a, b) } else { (b, a) };
-                    let acc = conflicts
-                        .entry((sig.platform, key.to_string(), x, y))
-                        .or_default();
-                    acc.rule = Some(rule);
-                    let value_of = |o: u32| {
-                        objects[o as usize]
-                            .settings
-                            .iter()
-                            .find(|(k, _)| k == key)
-                            .map(|(_, v)| v.clone())
-                            .unwrap_or(Value::Null)
-                    };
-                    acc.values = Some([value_of(x), value_of(y)]);
-                    acc.applied = r.value.cloned();
-                    acc.users += sig.users;
-                    acc.signatures.push(s as u32);
+        }
+    }
+    let mut keys: Vec<&str> = before
+        .keys()
+        .map(String::as_str)
+        .chain(contributions.keys().copied())
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    for key in keys {
+        let resolution = contributions.get(key).map(|c| resolve(key, c));
+        let conflicted = resolution.as_ref().is_some_and(|r| {
+            matches!(
+                r.rule,
+                Rule::ConfigurationConflict | Rule::UnorderedComplianceConflict
+            )
+        });
+        let after = resolution.as_ref().and_then(|r| r.value);
+        let outcome = outcome_of(key, before.get(key), after, conflicted);
+        if let Some(r) = &resolution {
+            for &(a, b, rule) in &r.disagreements {
+                if !objects[a as usize].is_generated() && !objects[b as usize].is_generated() {
+                    continue;
+                }
+                let (x, y) = if a <= b { (a, b) } else { (b, a) };
+                let acc = conflicts
+                    .entry((sig.platform, key.to_string(), x, y))
+                    .or_default();
+                acc.rule = Some(rule);
+                let value_of = |o: u32| {
+                    objects[o as usize]
+                        .settings
+                        .iter()
+                        .find(|(k, _)| k == key)
+                        .map(|(_, v)| v.clone())
+                        .unwrap_or(Value::Null)
+                };
+                acc.values = Some([value_of(x), value_of(y)]);
+                acc.applied = r.value.cloned();
+                acc.users += sig.users;
+                acc.signatures.push(s);
+            }
+        }
+        sig.outcomes.push(SettingOutcome {
+            setting: key.to_string(),
+            outcome,
+            before: before.get(key).cloned(),
+            after: after.cloned(),
+            winner: resolution.as_ref().and_then(|r| r.winner),
+            rule: resolution.as_ref().map(|r| r.rule),
+        });
+    }
+}
+
+/// Outcome counts in total, per platform and per setting, weighted by users.
+struct Totals {
+    by_outcome: Counts,
+    by_platform: BTreeMap<usize, (u64, Counts)>,
+    by_setting: BTreeMap<(usize, String), Counts>,
+}
+
+impl Totals {
+    fn of(signatures: &[Signature]) -> Totals {
+        let mut t = Totals {
+            by_outcome: Counts::default(),
+            by_platform: BTreeMap::new(),
+            by_setting: BTreeMap::new(),
+        };
+        for sig in signatures {
+            let platform = t
+                .by_platform
+                .entry(platform_rank(sig.platform))
+                .or_default();
+            platform.0 += sig.users;
+            for o in &sig.outcomes {
+                t.by_outcome.add(o.outcome, sig.users);
+                platform.1.add(o.outcome, sig.users);
+                t.by_setting
+                    .entry((platform_rank(sig.platform), o.setting.clone()))
+                    .or_default()
+                    .add(o.outcome, sig.users);
+            }
+        }
+        t
+    }
+
+    fn by_platform(&self) -> Vec<PlatformImpact> {
+        self.by_platform
+            .iter()
+            .map(|(&rank, &(users, counts))| PlatformImpact {
+                platform: TargetPlatform::DEVICE[rank],
+                users,
+                counts,
+            })
+            .collect()
+    }
+
+    fn by_setting(&self) -> Vec<SettingImpact> {
+        self.by_setting
+            .iter()
+            .map(|((rank, setting), &counts)| SettingImpact {
+                platform: TargetPlatform::DEVICE[*rank],
+                order_assumed: !setting.starts_with(BMS_KEY_PREFIX)
+                    && strictness(setting).assumption,
+                setting: setting.clone(),
+                counts,
+            })
+            .collect()
+    }
+}
+
+/// Changed, lost and conflicting settings per user (index = `UserIx`).
+struct PerUser {
+    changes: Vec<u32>,
+    lost: Vec<u32>,
+    conflicts: Vec<u32>,
+}
+
+impl PerUser {
+    fn count(users: usize, signatures: &[Signature], memberships: &[(UserIx, u32)]) -> PerUser {
+        let mut p = PerUser {
+            changes: vec![0; users],
+            lost: vec![0; users],
+            conflicts: vec![0; users],
+        };
+        for &(user, s) in memberships {
+            for o in &signatures[s as usize].outcomes {
+                match o.outcome {
+                    Outcome::Lost => p.lost[user.ix()] += 1,
+                    Outcome::Conflict => p.conflicts[user.ix()] += 1,
+                    _ => {}
+                }
+                if o.outcome != Outcome::Unchanged {
+                    p.changes[user.ix()] += 1;
                 }
             }
-            sig.outcomes.push(SettingOutcome {
-                setting: key.to_string(),
-                outcome,
-                before: before.get(key).cloned(),
-                after: after.cloned(),
-                winner: resolution.as_ref().and_then(|r| r.winner),
-                rule: resolution.as_ref().map(|r| r.rule),
-            });
         }
+        p
     }
 
-    // Aggregate.
-    let mut by_outcome = Counts::default();
-    let mut by_platform: BTreeMap<usize, (u64, Counts)> = BTreeMap::new();
-    let mut by_setting: BTreeMap<(usize, String), Counts> = BTreeMap::new();
-    for sig in &signatures {
-        let platform = by_platform.entry(platform_rank(sig.platform)).or_default();
-        platform.0 += sig.users;
-        for o in &sig.outcomes {
-            by_outcome.add(o.outcome, sig.users);
-            platform.1.add(o.outcome, sig.users);
-            by_setting
-                .entry((platform_rank(sig.platform), o.setting.clone()))
-                .or_default()
-                .add(o.outcome, sig.users);
+    /// The 20 users with the most changes (then by UPN and ID): select, then sort only them.
+    fn most_affected(&self, dir: &Directory) -> Vec<AffectedUser> {
+        let upn_rank = dir.user_rank(NameOrder::Exact);
+        let by_changes = |&u: &usize| (std::cmp::Reverse(self.changes[u]), upn_rank[u]);
+        let mut ranked: Vec<usize> = (0..dir.users.len())
+            .filter(|&u| self.changes[u] > 0)
+            .collect();
+        if ranked.len() > 20 {
+            ranked.select_nth_unstable_by_key(20, by_changes);
+            ranked.truncate(20);
         }
+        ranked.sort_unstable_by_key(by_changes);
+        ranked
+            .into_iter()
+            .take(20)
+            .map(|u| AffectedUser {
+                id: dir.users[u].id.to_string(),
+                user_principal_name: dir.users[u].user_principal_name.to_string(),
+                display_name: dir.users[u].display_name.to_string(),
+                changes: self.changes[u] as u64,
+                lost: self.lost[u] as u64,
+                conflicts: self.conflicts[u] as u64,
+            })
+            .collect()
     }
-    let mut user_changes = vec![0u32; dir.users.len()];
-    let mut user_lost = vec![0u32; dir.users.len()];
-    let mut user_conflicts = vec![0u32; dir.users.len()];
-    memberships.sort_unstable();
-    for &(user, s) in &memberships {
-        let sig = &signatures[s as usize];
-        for o in &sig.outcomes {
-            match o.outcome {
-                Outcome::Unchanged => {}
-                Outcome::Lost => user_lost[user.ix()] += 1,
-                Outcome::Conflict => user_conflicts[user.ix()] += 1,
-                _ => {}
-            }
-            if o.outcome != Outcome::Unchanged {
-                user_changes[user.ix()] += 1;
-            }
-        }
-    }
-    // The 20 users with the most changes (then by UPN and ID): select, then sort only them.
-    let upn_rank = dir.user_rank(NameOrder::Exact);
-    let by_changes = |&u: &usize| (std::cmp::Reverse(user_changes[u]), upn_rank[u]);
-    let mut ranked: Vec<usize> = (0..dir.users.len())
-        .filter(|&u| user_changes[u] > 0)
-        .collect();
-    if ranked.len() > 20 {
-        ranked.select_nth_unstable_by_key(20, by_changes);
-        ranked.truncate(20);
-    }
-    ranked.sort_unstable_by_key(by_changes);
-    let most_affected_users = ranked
-        .into_iter()
-        .take(20)
-        .map(|u| AffectedUser {
-            id: dir.users[u].id.to_string(),
-            user_principal_name: dir.users[u].user_principal_name.to_string(),
-            display_name: dir.users[u].display_name.to_string(),
-            changes: user_changes[u] as u64,
-            lost: user_lost[u] as u64,
-            conflicts: user_conflicts[u] as u64,
-        })
-        .collect();
+}
 
-    // Conflicts, with sample users.
+/// The conflicts, with up to ten sample users each, most users first.
+fn conflict_list(
+    dir: &Directory,
+    objects: &[SimObject],
+    memberships: &[(UserIx, u32)],
+    conflicts: ConflictMap,
+) -> Vec<Conflict> {
     let mut sig_users: HashMap<u32, Vec<UserIx>> = HashMap::new();
-    for &(user, s) in &memberships {
+    for &(user, s) in memberships {
         let list = sig_users.entry(s).or_default();
         if list.len() < 10 {
             list.push(user);
@@ -701,41 +873,7 @@ pub fn simulate(
             .then_with(|| a.setting.cmp(&b.setting))
             .then_with(|| a.objects.cmp(&b.objects))
     });
-
-    let impact = Impact {
-        users: population,
-        user_platforms: memberships.len() as u64,
-        signatures: signatures.len() as u64,
-        by_outcome,
-        by_platform: by_platform
-            .into_iter()
-            .map(|(rank, (users, counts))| PlatformImpact {
-                platform: TargetPlatform::DEVICE[rank],
-                users,
-                counts,
-            })
-            .collect(),
-        by_setting: by_setting
-            .into_iter()
-            .map(|((rank, setting), counts)| SettingImpact {
-                platform: TargetPlatform::DEVICE[rank],
-                order_assumed: !setting.starts_with(BMS_KEY_PREFIX)
-                    && strictness(&setting).assumption,
-                setting,
-                counts,
-            })
-            .collect(),
-        most_affected_users,
-        assumptions,
-    };
-    Simulation {
-        objects,
-        signatures,
-        memberships,
-        user_changes,
-        impact,
-        conflicts: conflict_list,
-    }
+    conflict_list
 }
 
 /// One line of `impact.csv`: a user × platform × setting that changes.

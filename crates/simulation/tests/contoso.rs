@@ -3,7 +3,7 @@
 
 use bms2intune_analysis::{BitSet, BmsTargets, Membership};
 use bms2intune_mapping::{map_export, MappingOptions};
-use bms2intune_simulation::{simulate, Origin, Simulation};
+use bms2intune_simulation::{simulate, Origin, Simulation, SimulationInput};
 use std::path::Path;
 
 fn run(options: MappingOptions) -> Simulation {
@@ -12,7 +12,13 @@ fn run(options: MappingOptions) -> Simulation {
     let mapping = map_export(&tenant.bms, &options);
     let membership = Membership::new(&tenant.directory);
     let targets = BmsTargets::new(&tenant, &membership);
-    simulate(&tenant, &membership, &targets, &mapping, &BitSet::new(0))
+    simulate(&SimulationInput {
+        tenant: &tenant,
+        membership: &membership,
+        targets: &targets,
+        mapping: &mapping,
+        stays_on_bms: &BitSet::new(0),
+    })
 }
 
 /// `(existing policy, BMS policy, setting)` for every conflict the README plants.

@@ -6,14 +6,20 @@ use bms2intune_analysis::{BitSet, BmsTargets, Membership};
 use bms2intune_mapping::{map_export, MappingOptions, TargetPlatform};
 use bms2intune_model::SettingValue::{Int, Text};
 use bms2intune_model::{BmsSetting, Tenant};
-use bms2intune_simulation::{simulate, Outcome, Rule, Simulation};
+use bms2intune_simulation::{simulate, Outcome, Rule, Simulation, SimulationInput};
 use serde_json::{json, Value};
 
 fn run(tenant: &Tenant, options: MappingOptions) -> Simulation {
     let mapping = map_export(&tenant.bms, &options);
     let membership = Membership::new(&tenant.directory);
     let targets = BmsTargets::new(tenant, &membership);
-    simulate(tenant, &membership, &targets, &mapping, &BitSet::new(0))
+    simulate(&SimulationInput {
+        tenant,
+        membership: &membership,
+        targets: &targets,
+        mapping: &mapping,
+        stays_on_bms: &BitSet::new(0),
+    })
 }
 
 /// The outcome of `setting` for the user named `user` on `platform`.
@@ -430,7 +436,13 @@ fn users_the_plan_leaves_on_bms_are_unchanged() {
     let membership = Membership::new(&tenant.directory);
     let targets = BmsTargets::new(&tenant, &membership);
     let waiting: BitSet = std::iter::once(0usize).collect();
-    let sim = simulate(&tenant, &membership, &targets, &mapping, &waiting);
+    let sim = simulate(&SimulationInput {
+        tenant: &tenant,
+        membership: &membership,
+        targets: &targets,
+        mapping: &mapping,
+        stays_on_bms: &waiting,
+    });
     assert_eq!(
         outcome(&sim, &tenant, "Ann", IOS, "passcodeMinimumLength"),
         Some((Outcome::Unchanged, Some(json!(8)), Some(json!(8))))

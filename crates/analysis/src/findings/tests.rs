@@ -4,7 +4,7 @@
 use super::*;
 use crate::config::AssessConfig;
 use crate::testkit::{user_id, Dev, IntuneTarget, Policy, TenantBuilder};
-use bms2intune_model::{ManagementAgent, SettingValue};
+use bms2intune_model::{BmsSetting, ManagementAgent, Part, SettingValue};
 
 fn run(t: &mut TenantBuilder) -> Assessment<'static> {
     run_with(t, &AssessConfig::default())
