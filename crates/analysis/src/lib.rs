@@ -7,7 +7,9 @@
 //! [`AssessConfig::parse`]). Its parts:
 //!
 //! - [`membership`]: transitive group expansion over dense indexes and bitsets;
-//! - [`targets`]: whom each BMS policy reaches and which one BMS applies per user;
+//! - [`targets`]: whom each BMS policy reaches;
+//! - [`reach`]: which policy BMS applies per user and per device (the one rule every stage
+//!   reads);
 //! - [`licensing`]: Intune and BMS entitlements per user, free Intune seats;
 //! - [`devices`]: device classification (BMS-managed, Windows kind, Android device
 //!   administrator, user affinity);
@@ -25,6 +27,7 @@ pub mod devices;
 pub mod findings;
 pub mod licensing;
 pub mod membership;
+pub mod reach;
 pub mod render;
 pub mod targets;
 #[cfg(any(test, feature = "testkit"))]

@@ -12,13 +12,17 @@
 //! - Disabled accounts (`accountEnabled = false`) cannot sign in, so BMS never acts for them:
 //!   they are left out everywhere.
 //! - BMS applies only the **first** matching policy by `Priority` (lowest number; a policy
-//!   without a priority comes last, then by name). That one is the user's effective policy.
+//!   without a priority comes last, then by name), per device and per user: which one is
+//!   decided in [`crate::reach`] (the rule and its source), and read here through
+//!   [`BmsTargets::user_policy`], [`BmsTargets::device_policy`] and
+//!   [`BmsTargets::policies_reaching_user`]. No stage orders policies itself.
 //! - Users **in scope** of the migration are the users some policy reaches, plus the primary
 //!   users of devices some policy reaches through a device group: they need an Intune licence
 //!   for their devices to switch.
 
 use crate::bitset::BitSet;
 use crate::membership::Membership;
+use crate::reach::{self, PolicyReach, Reach};
 use bms2intune_model::{BmsPolicy, GroupIx, Guid, ManagedDeviceIx, Tenant, UserIx};
 
 /// Whom one mappable BMS policy reaches.
@@ -35,6 +39,9 @@ pub struct PolicyTargets {
     pub users: BitSet,
     /// Managed devices reached through device groups, not excluded.
     pub devices: BitSet,
+    /// The primary users of `devices` (enabled, not excluded): users the policy reaches
+    /// through a device.
+    pub device_users: BitSet,
 }
 
 /// Every mappable policy's reach, the exclusions, and the users in scope.
@@ -50,6 +57,8 @@ pub struct BmsTargets {
     pub excluded_devices: BitSet,
     /// Users the migration must license: reached by some policy directly or through a device.
     pub in_scope: BitSet,
+    /// The policy BMS applies per user and per device.
+    reach: Reach,
 }
 
 /// The order in which BMS evaluates policies: priority, then name, then export order.
@@ -113,52 +122,71 @@ impl BmsTargets {
                 let mut devices = membership.managed_devices_in_any(&groups);
                 devices.difference_with(&excluded_devices);
                 in_scope.union_with(&users);
+                let mut device_users = BitSet::new(dir.users.len());
                 for d in devices.iter() {
                     if let Some(u) = dir.managed_devices[d]
                         .user
-                        .filter(|u| !disabled.contains(u.ix()))
+                        .filter(|u| u.ix() < dir.users.len() && !disabled.contains(u.ix()))
                     {
-                        in_scope.insert(u.ix());
+                        device_users.insert(u.ix());
                     }
                 }
+                in_scope.union_with(&device_users);
                 PolicyTargets {
                     policy: p,
                     groups,
                     missing,
                     users,
                     devices,
+                    device_users,
                 }
             })
             .collect();
+        let views: Vec<PolicyReach> = policies
+            .iter()
+            .map(|p| PolicyReach {
+                users: &p.users,
+                devices: &p.devices,
+                device_users: &p.device_users,
+            })
+            .collect();
+        let reach = reach::resolve(dir, &views, &excluded_devices);
         BmsTargets {
             policies,
             exclusion_groups,
             excluded_users,
             excluded_devices,
             in_scope,
+            reach,
         }
     }
 
-    /// The policies that reach `user` (as a user), in BMS priority order.
-    pub fn policies_of_user(&self, user: UserIx) -> impl Iterator<Item = &PolicyTargets> + '_ {
-        self.policies
-            .iter()
-            .filter(move |p| p.users.contains(user.ix()))
-    }
-
-    /// The policy BMS applies to `user`: the first that reaches them.
-    pub fn effective_policy(&self, user: UserIx) -> Option<&PolicyTargets> {
-        self.policies_of_user(user).next()
-    }
-
-    /// The policies that reach a managed device through a device group, in priority order.
-    pub fn policies_of_device(
+    /// Every policy that reaches `user`, through a user group or through one of their devices
+    /// in a device group, in BMS priority order.
+    pub fn policies_reaching_user(
         &self,
-        device: ManagedDeviceIx,
+        user: UserIx,
     ) -> impl Iterator<Item = &PolicyTargets> + '_ {
         self.policies
             .iter()
-            .filter(move |p| p.devices.contains(device.ix()))
+            .filter(move |p| p.users.contains(user.ix()) || p.device_users.contains(user.ix()))
+    }
+
+    /// The policy BMS applies to `user`: the first by priority of
+    /// [`policies_reaching_user`](Self::policies_reaching_user) (`crate::reach`).
+    pub fn user_policy(&self, user: UserIx) -> Option<&PolicyTargets> {
+        self.reach
+            .user_policy(user.ix())
+            .and_then(|r| self.policies.get(r))
+    }
+
+    /// The policy BMS applies to a managed device: the first by priority of the policies
+    /// holding it in a device group and those holding its primary user in a user group; none
+    /// for an excluded device (`crate::reach`).
+    pub fn device_policy(&self, device: ManagedDeviceIx) -> Option<&PolicyTargets> {
+        self.reach
+            .device_policy(device.ix())
+            .and_then(|r| self.policies.get(r))
     }
 
     pub fn is_in_scope(&self, user: UserIx) -> bool {
@@ -203,13 +231,13 @@ mod tests {
         );
         let eff = |u| {
             targets
-                .effective_policy(u)
+                .user_policy(u)
                 .map(|p| tenant.bms.policies[p.policy].name.as_str())
         };
         assert_eq!(eff(a), Some("Sales"));
         assert_eq!(eff(c), None, "excluded");
         assert_eq!(eff(off), None, "disabled");
-        assert_eq!(targets.policies_of_user(b).count(), 2);
+        assert_eq!(targets.policies_reaching_user(b).count(), 2);
         assert_eq!(
             targets.in_scope.iter().collect::<Vec<_>>(),
             vec![a.ix(), b.ix()]
@@ -242,7 +270,13 @@ mod tests {
             "a Microsoft 365 group reaches nobody"
         );
         assert!(targets.policies[2].groups.is_empty() && targets.policies[2].users.is_empty());
-        assert_eq!(targets.policies_of_device(d).count(), 1);
+        assert_eq!(
+            targets
+                .device_policy(d)
+                .map(|p| tenant.bms.policies[p.policy].name.as_str()),
+            Some("Kiosk")
+        );
+        assert_eq!(targets.policies_reaching_user(owner).count(), 1);
         assert_eq!(
             targets.policies[1].missing,
             vec![Guid::from_name("missing")]

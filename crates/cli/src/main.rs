@@ -9,6 +9,8 @@
 //! `--fail-on` severity (the output is still written).
 
 mod output;
+#[cfg(test)]
+mod reach_tests;
 mod tables;
 
 use anyhow::{Context, Result};
@@ -370,19 +372,13 @@ fn plan(args: PlanArgs) -> Result<()> {
             problems.join("; ")
         );
     }
-    // Users no wave licenses stay on BMS: the simulation shows them unchanged.
-    let stays_on_bms: BitSet = staging
-        .unplaced_users
-        .iter()
-        .filter_map(|u| tenant.directory.user(u.id))
-        .map(|u| u.ix())
-        .collect();
+    let unplaced = unplaced_users(&tenant, &staging);
     let simulation = bms2intune_simulation::simulate(&SimulationInput {
         tenant: &tenant,
         membership: &membership,
         targets: &targets,
         mapping: &mapping,
-        stays_on_bms: &stays_on_bms,
+        unplaced: &unplaced,
     });
     clock.lap("simulate");
     // The full per-user tables come from the stages' results, before the plan bounds its lists.
@@ -391,7 +387,7 @@ fn plan(args: PlanArgs) -> Result<()> {
     clock.lap("write findings.csv");
     tables::write_waves_csv(&staged, &staging)?;
     clock.lap("write waves.csv");
-    tables::write_impact_csv(&staged, &tenant, &simulation)?;
+    tables::write_impact_csv(&staged, &tenant, &simulation, &staging)?;
     clock.lap("write impact.csv");
     let list_limit = (args.list_limit > 0).then_some(args.list_limit);
     let plan = bms2intune_plan::build_plan(
@@ -449,6 +445,24 @@ fn plan(args: PlanArgs) -> Result<()> {
     gate_result
 }
 
+/// The users the waves leave unplaced, as a bitset over the directory's users. The simulation
+/// shows them as if licensed and counts them apart, so that nothing they will meet once they
+/// get a seat is hidden.
+fn unplaced_users(
+    tenant: &bms2intune_model::Tenant,
+    staging: &bms2intune_waves::Staging,
+) -> BitSet {
+    let mut set = BitSet::new(tenant.directory.users.len());
+    for u in staging
+        .unplaced_users
+        .iter()
+        .filter_map(|u| tenant.directory.user(u.id))
+    {
+        set.insert(u.ix());
+    }
+    set
+}
+
 /// Skips the destructor of data that lives until the process exits: freeing a million-user
 /// tenant allocation by allocation takes about a second, and the OS reclaims the memory anyway.
 /// Only for values that own nothing but memory (no files, no locks).
@@ -480,6 +494,13 @@ fn print_impact_summary(plan: &bms2intune_plan::PlanDocument) {
         "Impact: {} user(s) on {} user-platform(s): {} setting(s) unchanged, {} stricter, {} looser, {} in conflict, {} lost, {} new.",
         i.users, i.user_platforms, c.unchanged, c.stricter, c.looser, c.conflict, c.lost, c.new
     );
+    if i.unplaced.users > 0 {
+        let u = &i.unplaced.by_outcome;
+        eprintln!(
+            "  of which {} unplaced user(s), once licensed: {} stricter, {} looser, {} in conflict, {} lost, {} new (impact.csv: wave \"unplaced\").",
+            i.unplaced.users, u.stricter, u.looser, u.conflict, u.lost, u.new
+        );
+    }
     let waves: Vec<String> = plan
         .staging
         .waves

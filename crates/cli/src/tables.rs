@@ -140,13 +140,16 @@ impl AsRef<str> for Cell<'_> {
     }
 }
 
-/// `impact.csv`: one row per user × platform × setting that changes (see the README).
+/// `impact.csv`: one row per user × platform × BMS policy × setting that changes (see the
+/// README), with the BMS policy the `before` value comes from and the user's wave (`unplaced`
+/// for users waiting for a seat: what happens once they are licensed).
 pub fn write_impact_csv(
     staged: &StagedOutput,
     tenant: &Tenant,
     simulation: &Simulation,
+    staging: &Staging,
 ) -> Result<()> {
-    const HEADER: [&str; 9] = [
+    const HEADER: [&str; 11] = [
         "user_principal_name",
         "user_id",
         "platform",
@@ -156,6 +159,8 @@ pub fn write_impact_csv(
         "after",
         "applied_by",
         "rule",
+        "bms_policy",
+        "wave",
     ];
     fn show(v: &Option<serde_json::Value>) -> Cell<'_> {
         match v {
@@ -165,8 +170,27 @@ pub fn write_impact_csv(
         }
     }
     let users = &tenant.directory.users;
-    let rows = simulation.changed_rows(tenant).map(|row| -> [Cell; 9] {
+    let policies = &tenant.bms.policies;
+    // Each user's wave ID, by user index (an index, not a map: a million users).
+    let wave_ids: Vec<String> = staging.waves.iter().map(|w| w.id.to_string()).collect();
+    let mut wave_of = vec![u32::MAX; users.len()];
+    for (w, wave) in staging.waves.iter().enumerate() {
+        for m in &wave.members {
+            if let Some(u) = tenant.directory.user(m.id) {
+                wave_of[u.ix()] = w as u32;
+            }
+        }
+    }
+    let rows = simulation.changed_rows(tenant).map(|row| -> [Cell; 11] {
         let user = &users[row.user.ix()];
+        let wave: Cell = if row.unplaced {
+            "unplaced".into()
+        } else {
+            wave_ids
+                .get(wave_of[row.user.ix()] as usize)
+                .map_or("", String::as_str)
+                .into()
+        };
         [
             user.user_principal_name.as_ref().into(),
             Cell::Guid(user.id.text()),
@@ -184,6 +208,11 @@ pub fn write_impact_csv(
                 .map(|r| r.explain())
                 .unwrap_or_default()
                 .into(),
+            row.bms_policy
+                .and_then(|p| policies.get(p))
+                .map_or("", |p| p.name.as_str())
+                .into(),
+            wave,
         ]
     });
     write(staged, report::IMPACT_CSV_FILE, &HEADER, rows)

@@ -316,11 +316,17 @@ fn plan_writes_every_output_and_still_writes_when_gated() {
     assert!(plan["impact"]["byOutcome"]["lost"].as_u64().unwrap() > 0);
     let impact = std::fs::read_to_string(out.join("impact.csv")).unwrap();
     assert!(impact.starts_with(
-        "user_principal_name,user_id,platform,setting,outcome,before,after,applied_by,rule\r\n"
+        "user_principal_name,user_id,platform,setting,outcome,before,after,applied_by,rule,bms_policy,wave\r\n"
     ));
     assert!(impact.lines().count() > 1);
+    // The sample's seats run out: users waiting for one still get their rows, marked unplaced,
+    // and are counted apart.
+    let unplaced_rows = impact.lines().filter(|l| l.ends_with(",unplaced")).count();
+    assert!(unplaced_rows > 0);
+    assert!(plan["impact"]["unplaced"]["users"].as_u64().unwrap() > 0);
     let err = stderr(&o);
     assert!(err.contains("Impact: "), "{err}");
+    assert!(err.contains("unplaced user(s), once licensed"), "{err}");
 
     // The Android target option picks the objects.
     let da = dir.path().join("da");

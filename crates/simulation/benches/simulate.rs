@@ -38,7 +38,7 @@ fn simulate_everyone(bencher: Bencher, users: u32) {
             membership: &membership,
             targets: &targets,
             mapping: &mapping,
-            stays_on_bms: &nobody,
+            unplaced: &nobody,
         })
         .impact
         .users
@@ -57,7 +57,7 @@ fn impact_rows(bencher: Bencher, users: u32) {
         membership: &membership,
         targets: &targets,
         mapping: &mapping,
-        stays_on_bms: &BitSet::default(),
+        unplaced: &BitSet::default(),
     });
     bencher.bench_local(|| simulation.changed_rows(&tenant).count());
 }

@@ -1,8 +1,12 @@
 //! The simulation proper: who gets which objects, what each setting was under BMS and what
 //! Intune will make of it, per user, device platform and setting.
 //!
-//! Users are grouped by *signature* — their effective BMS policy, a device platform, and the
-//! exact set of Intune objects that reach them on it — and each signature is resolved once.
+//! Users are grouped by *signature* — the BMS policy that applies to their devices of a
+//! platform, the platform, and the exact set of Intune objects that reach them on it — and each
+//! signature is resolved once. The BMS side is read per device (`BmsTargets::device_policy`, the
+//! one rule of `bms2intune_analysis::reach`): a user whose devices of one platform get different
+//! BMS policies (one phone in a targeted device group, another not) is compared once per policy,
+//! each with the Intune objects that reach those devices.
 //! A million users with a few dozen distinct signatures cost a few dozen resolutions plus one
 //! pass over the users.
 
@@ -14,7 +18,7 @@ use bms2intune_analysis::{BitSet, BmsTargets, Membership};
 use bms2intune_mapping::{Collection, Fidelity, Mapping, TargetPlatform};
 use bms2intune_model::order::NameOrder;
 use bms2intune_model::{
-    DevicePlatform, Directory, ManagedDevice, Part, SettingValue, Tenant, UserIx,
+    DevicePlatform, Directory, ManagedDevice, ManagedDeviceIx, Part, SettingValue, Tenant, UserIx,
 };
 use serde::Serialize;
 use serde_json::Value;
@@ -110,12 +114,14 @@ pub struct SettingOutcome {
 /// Users who share a BMS policy, a platform and the set of Intune objects on it.
 #[derive(Debug, Clone)]
 pub struct Signature {
-    /// Index into `tenant.bms.policies` of the BMS policy that applies today.
+    /// Index into `tenant.bms.policies` of the BMS policy that applies today to the devices
+    /// compared.
     pub bms_policy: Option<usize>,
     pub platform: TargetPlatform,
-    /// Users the plan leaves on BMS (no licence in any wave): nothing changes for them.
-    pub stays_on_bms: bool,
-    /// Indexes into [`Simulation::objects`], ascending (empty when `stays_on_bms`).
+    /// Users the waves leave unplaced (no seat in any wave): what happens once they are
+    /// licensed, counted apart.
+    pub unplaced: bool,
+    /// Indexes into [`Simulation::objects`], ascending.
     pub objects: Vec<u32>,
     pub users: u64,
     pub outcomes: Vec<SettingOutcome>,
@@ -161,7 +167,11 @@ pub struct Conflict {
     pub rule: Rule,
     /// The value that applies, if any.
     pub applied_value: Option<Value>,
+    /// Every user affected, unplaced users included.
     pub affected_users: u64,
+    /// Of `affected_users`, those the waves leave unplaced: the conflict reaches them once they
+    /// are licensed.
+    pub affected_unplaced_users: u64,
     /// Up to ten affected users, by user principal name.
     pub sample_users: Vec<String>,
     pub suggested_fix: String,
@@ -201,13 +211,27 @@ pub struct AffectedUser {
     pub conflicts: u64,
 }
 
+/// The part of the impact that concerns users the waves leave unplaced.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UnplacedImpact {
+    /// Users a BMS policy reaches whom no wave licenses (yet).
+    pub users: u64,
+    /// Their share of [`Impact::by_outcome`].
+    pub by_outcome: Counts,
+}
+
 /// The `impact` block of `plan.json`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Impact {
-    /// Users the move concerns: those a BMS policy reaches.
+    /// Users the move concerns: every user a BMS policy reaches, unplaced users included.
     pub users: u64,
-    /// User × platform pairs simulated.
+    /// Users the waves leave unplaced, counted apart: their rows show what happens once they
+    /// are licensed.
+    pub unplaced: UnplacedImpact,
+    /// User × platform × BMS policy combinations simulated (a user whose devices of one
+    /// platform get different BMS policies counts once per policy).
     pub user_platforms: u64,
     /// Distinct signatures resolved.
     pub signatures: u64,
@@ -355,6 +379,7 @@ struct ConflictAcc {
     values: Option<[Value; 2]>,
     applied: Option<Value>,
     users: u64,
+    unplaced_users: u64,
     signatures: Vec<u32>,
 }
 
@@ -399,9 +424,10 @@ pub struct SimulationInput<'a> {
     pub targets: &'a BmsTargets,
     /// The Intune objects that replace the BMS policies.
     pub mapping: &'a Mapping,
-    /// Users the plan does not license (for example because Intune seats run out): their
-    /// devices stay on BMS and every setting is unchanged.
-    pub stays_on_bms: &'a BitSet,
+    /// Users the waves leave unplaced (for example because Intune seats run out). They are
+    /// simulated as if licensed, so that no change or conflict is hidden while they wait for a
+    /// seat, and counted apart ([`Impact::unplaced`], [`Signature::unplaced`]).
+    pub unplaced: &'a BitSet,
 }
 
 /// Runs the simulation: assigns every user in scope to signatures, resolves each signature
@@ -414,6 +440,7 @@ pub fn simulate(input: &SimulationInput) -> Simulation {
         mut signatures,
         mut memberships,
         population,
+        unplaced_users,
     } = grouped;
     let conflicts = resolve_signatures(input, &objects, &mut signatures);
     memberships.sort_unstable();
@@ -422,6 +449,7 @@ pub fn simulate(input: &SimulationInput) -> Simulation {
     let totals = Totals::of(&signatures);
     let impact = Impact {
         users: population,
+        unplaced: Totals::unplaced(unplaced_users, &signatures),
         user_platforms: memberships.len() as u64,
         signatures: signatures.len() as u64,
         by_outcome: totals.by_outcome,
@@ -444,8 +472,9 @@ pub fn simulate(input: &SimulationInput) -> Simulation {
 /// The statements `impact.assumptions` makes about how the simulation reads the tenant.
 fn assumptions(devices_known: bool) -> Vec<String> {
     let mut assumptions = vec![
-        "Before = what the user's effective BMS policy (the first by priority) enforces; after = what every Intune object assigned to the user or device enforces, resolved with Intune's rules: compliance vs compliance, the most restrictive value wins; compliance beats configuration; two configuration profiles that disagree are a conflict and neither applies.".to_string(),
-        "Every user a BMS policy reaches moves to Intune, except users the waves leave on BMS (no licence in the plan), whose settings are all unchanged; Windows 8.1/RT/Phone, macOS and other devices no migrated policy reaches are left out here (see the windows-not-migrated finding).".to_string(),
+        "Before = what BMS enforces on the user's devices: per device, the first policy by priority among those targeting the device (device groups) or its primary user (user groups); after = what every Intune object assigned to the user or device enforces, resolved with Intune's rules: compliance vs compliance, the most restrictive value wins; compliance beats configuration; two configuration profiles that disagree are a conflict and neither applies.".to_string(),
+        "Every user a BMS policy reaches is simulated as moving to Intune, including users the waves leave unplaced (no seat yet): their rows show what happens once they are licensed and are counted apart (impact.unplaced, the wave column of impact.csv); Windows 8.1/RT/Phone, macOS and other devices no migrated policy reaches are left out here (see the windows-not-migrated finding).".to_string(),
+        "Devices of one user and platform that get different BMS policies (one in a targeted device group, one not) are compared separately, one row per BMS policy (the bms_policy column of impact.csv).".to_string(),
         "Microsoft does not define \"most restrictive\" per setting: numbers order by meaning (longer minimum length, shorter lock time and expiry are stricter), password types from simple to complex, and for other settings `true` (block/require) is taken as stricter — settings whose order is our assumption are marked orderAssumed.".to_string(),
         "Existing Intune properties that hold Graph's defaults (false, null, deviceDefault, notConfigured) count as not configured.".to_string(),
     ];
@@ -464,25 +493,34 @@ struct Grouped {
     memberships: Vec<(UserIx, u32)>,
     /// Users in scope.
     population: u64,
+    /// Of them, users the waves leave unplaced.
+    unplaced_users: u64,
 }
 
-/// The signature key: BMS policy, platform, staying on BMS, the objects that apply.
+/// The signature key: BMS policy, platform, unplaced, the objects that apply.
 type SignatureKey = (Option<usize>, TargetPlatform, bool, Vec<u32>);
 
-/// Assigns every user in scope, per platform they have a device on, to a signature: one pass
-/// over the users, with no per-user allocation beyond the signature key.
+/// Assigns every user in scope, per platform they have a device on and per BMS policy those
+/// devices get, to a signature: one pass over the users, with buffers reused across users.
 fn assign_signatures(input: &SimulationInput, objects: &[SimObject]) -> Grouped {
     let SimulationInput {
         tenant,
         targets,
-        stays_on_bms,
+        unplaced,
         ..
     } = *input;
     let dir = &tenant.directory;
     let devices_known = tenant.parts.contains(Part::ManagedDevices);
-    // Each user's devices on a simulated platform (no map, no per-user allocation).
+    // Each device's platform and BMS policy, once (no map, no per-user allocation).
     let platform_of: Vec<Option<TargetPlatform>> =
         dir.managed_devices.iter().map(device_platform).collect();
+    let policy_of: Vec<Option<usize>> = (0..dir.managed_devices.len())
+        .map(|d| {
+            targets
+                .device_policy(ManagedDeviceIx(d as u32))
+                .map(|p| p.policy)
+        })
+        .collect();
     let user_devices = DevicesByUser::new(dir, |i, _| platform_of[i].is_some());
     let policy_platforms = |policy: usize| -> Vec<TargetPlatform> {
         let name = &tenant.bms.policies[policy].name;
@@ -501,52 +539,51 @@ fn assign_signatures(input: &SimulationInput, objects: &[SimObject]) -> Grouped 
         signatures: Vec::new(),
         memberships: Vec::new(),
         population: 0,
+        unplaced_users: 0,
     };
-    let mut devices: Vec<usize> = Vec::new();
+    // The user's devices of one platform, ordered by the BMS policy they get.
+    let mut devices: Vec<(Option<usize>, usize)> = Vec::new();
+    let mut chunk: Vec<usize> = Vec::new();
     for u in 0..dir.users.len() {
         let user = UserIx(u as u32);
-        let own_devices = user_devices.get(user);
         if !targets.is_in_scope(user) {
             continue;
         }
         grouped.population += 1;
-        let user_policy = targets.effective_policy(user).map(|p| p.policy);
-        let platforms: Vec<TargetPlatform> = if devices_known {
-            TargetPlatform::DEVICE
-                .iter()
-                .copied()
-                .filter(|&p| own_devices.iter().any(|d| platform_of[d.ix()] == Some(p)))
-                .collect()
-        } else {
-            user_policy.map(policy_platforms).unwrap_or_default()
-        };
-        for platform in platforms {
+        let waiting = unplaced.contains(u);
+        grouped.unplaced_users += u64::from(waiting);
+        let own_devices = user_devices.get(user);
+        if !devices_known {
+            // No device inventory: the user's own policy, on every platform it has objects for.
+            let policy = targets.user_policy(user).map(|p| p.policy);
+            for platform in policy.map(policy_platforms).unwrap_or_default() {
+                let applying = applying_objects(objects, platform, u, &[]);
+                let index =
+                    grouped.signature(&mut signature_index, (policy, platform, waiting, applying));
+                grouped.add(user, index);
+            }
+            continue;
+        }
+        for &platform in &TargetPlatform::DEVICE {
             devices.clear();
             devices.extend(
                 own_devices
                     .iter()
                     .filter(|d| platform_of[d.ix()] == Some(platform))
-                    .map(|d| d.ix()),
+                    .map(|d| (policy_of[d.ix()], d.ix())),
             );
-            let devices = devices.as_slice();
-            let bms_policy = user_policy.or_else(|| {
-                devices.iter().find_map(|d| {
-                    targets
-                        .policies_of_device(bms2intune_model::ManagedDeviceIx(*d as u32))
-                        .next()
-                        .map(|p| p.policy)
-                })
-            });
-            let stays = stays_on_bms.contains(u);
-            let applying = if stays {
-                Vec::new()
-            } else {
-                applying_objects(objects, platform, u, devices)
-            };
-            let key = (bms_policy, platform, stays, applying);
-            let index = grouped.signature(&mut signature_index, key);
-            grouped.signatures[index as usize].users += 1;
-            grouped.memberships.push((user, index));
+            if devices.is_empty() {
+                continue;
+            }
+            devices.sort_unstable();
+            for same_policy in devices.chunk_by(|a, b| a.0 == b.0) {
+                chunk.clear();
+                chunk.extend(same_policy.iter().map(|&(_, d)| d));
+                let applying = applying_objects(objects, platform, u, &chunk);
+                let key = (same_policy[0].0, platform, waiting, applying);
+                let index = grouped.signature(&mut signature_index, key);
+                grouped.add(user, index);
+            }
         }
     }
     grouped
@@ -571,6 +608,11 @@ fn applying_objects(
 }
 
 impl Grouped {
+    fn add(&mut self, user: UserIx, signature: u32) {
+        self.signatures[signature as usize].users += 1;
+        self.memberships.push((user, signature));
+    }
+
     /// The index of the signature with `key`, created when new. Most users share a signature:
     /// look up first, clone the key only when new.
     fn signature(&mut self, index: &mut HashMap<SignatureKey, u32>, key: SignatureKey) -> u32 {
@@ -581,7 +623,7 @@ impl Grouped {
         self.signatures.push(Signature {
             bms_policy: key.0,
             platform: key.1,
-            stays_on_bms: key.2,
+            unplaced: key.2,
             objects: key.3.clone(),
             users: 0,
             outcomes: Vec::new(),
@@ -614,20 +656,6 @@ fn resolve_signatures(
                 .clone(),
             None => BTreeMap::new(),
         };
-        if sig.stays_on_bms {
-            sig.outcomes = before
-                .iter()
-                .map(|(k, v)| SettingOutcome {
-                    setting: k.clone(),
-                    outcome: Outcome::Unchanged,
-                    before: Some(v.clone()),
-                    after: Some(v.clone()),
-                    winner: None,
-                    rule: None,
-                })
-                .collect();
-            continue;
-        }
         resolve_signature(objects, sig, s as u32, &before, &mut conflicts);
     }
     conflicts
@@ -690,6 +718,9 @@ fn resolve_signature(
                 acc.values = Some([value_of(x), value_of(y)]);
                 acc.applied = r.value.cloned();
                 acc.users += sig.users;
+                if sig.unplaced {
+                    acc.unplaced_users += sig.users;
+                }
                 acc.signatures.push(s);
             }
         }
@@ -734,6 +765,20 @@ impl Totals {
             }
         }
         t
+    }
+
+    /// The `users` unplaced users' share of the outcomes.
+    fn unplaced(users: u64, signatures: &[Signature]) -> UnplacedImpact {
+        let mut unplaced = UnplacedImpact {
+            users,
+            by_outcome: Counts::default(),
+        };
+        for sig in signatures.iter().filter(|s| s.unplaced) {
+            for o in &sig.outcomes {
+                unplaced.by_outcome.add(o.outcome, sig.users);
+            }
+        }
+        unplaced
     }
 
     fn by_platform(&self) -> Vec<PlatformImpact> {
@@ -862,6 +907,7 @@ fn conflict_list(
                 rule,
                 applied_value: acc.applied,
                 affected_users: acc.users,
+                affected_unplaced_users: acc.unplaced_users,
                 sample_users: sample,
             })
         })
@@ -881,13 +927,17 @@ fn conflict_list(
 pub struct ImpactRow<'a> {
     pub user: UserIx,
     pub platform: TargetPlatform,
+    /// Index into `tenant.bms.policies` of the BMS policy the `before` value comes from.
+    pub bms_policy: Option<usize>,
+    /// The user waits for a seat: the row shows what happens once they are licensed.
+    pub unplaced: bool,
     pub outcome: &'a SettingOutcome,
     pub winner: Option<&'a SimObject>,
 }
 
 impl Simulation {
-    /// Every changed user × platform × setting, ordered by user principal name, platform and
-    /// setting.
+    /// Every changed user × platform × setting, ordered by user principal name, platform, BMS
+    /// policy (in snapshot order) and setting.
     pub fn changed_rows<'a>(
         &'a self,
         tenant: &'a Tenant,
@@ -896,9 +946,11 @@ impl Simulation {
         let rank = tenant.directory.user_rank(NameOrder::Exact);
         let mut order: Vec<(UserIx, u32)> = self.memberships.clone();
         order.sort_by_key(|&(user, s)| {
+            let sig = &self.signatures[s as usize];
             (
                 rank[user.ix()],
-                platform_rank(self.signatures[s as usize].platform),
+                platform_rank(sig.platform),
+                sig.bms_policy.map_or(usize::MAX, |p| p),
             )
         });
         order.into_iter().flat_map(move |(user, s)| {
@@ -909,6 +961,8 @@ impl Simulation {
                 .map(move |o| ImpactRow {
                     user,
                     platform: sig.platform,
+                    bms_policy: sig.bms_policy,
+                    unplaced: sig.unplaced,
                     outcome: o,
                     winner: o.winner.map(|w| &self.objects[w as usize]),
                 })

@@ -19,6 +19,7 @@ pub mod strictness;
 pub use engine::{
     simulate, AffectedUser, Conflict, Counts, Impact, ImpactRow, ObjectRef, Outcome,
     PlatformImpact, SettingImpact, SettingOutcome, Signature, Simulation, SimulationInput,
+    UnplacedImpact,
 };
 pub use objects::{Origin, SimObject};
 pub use resolve::{ObjectKind, Rule};

@@ -1,5 +1,7 @@
-//! The sample tenant's planted conflicts with existing Intune policies
-//! (`examples/contoso/README.md`, "Planted Intune conflicts") are all found.
+//! The sample tenant's conflicts: every one planted against existing Intune policies
+//! (`examples/contoso/README.md`, "Planted Intune conflicts") is found, and every conflict the
+//! simulation reports is accounted for — planted, incidental (a configuration profile meeting a
+//! compliance policy) or between two overlapping BMS policies.
 
 use bms2intune_analysis::{BitSet, BmsTargets, Membership};
 use bms2intune_mapping::{map_export, MappingOptions};
@@ -17,7 +19,7 @@ fn run(options: MappingOptions) -> Simulation {
         membership: &membership,
         targets: &targets,
         mapping: &mapping,
-        stays_on_bms: &BitSet::new(0),
+        unplaced: &BitSet::new(0),
     })
 }
 
@@ -144,6 +146,179 @@ const PLANTED_BEHIND_PRIORITY: &[(&str, &str, &str)] = &[
         "passwordMinutesOfInactivityBeforeLock",
     ),
 ];
+
+/// Conflicts the README does not plant but that follow from it, with the default priority
+/// preservation: a BMS policy that maps a password setting into a **configuration profile**
+/// (Engineering Devices' Allow policy on every platform; Secure Mobile - Sales' iOS restrictions)
+/// meets an existing **compliance policy** that sets the same property for the same users.
+/// Intune lets the compliance value win (`compliance-beats-configuration`).
+const INCIDENTAL: &[(&str, &str, &str)] = &[
+    (
+        "Windows 10/11 Compliance",
+        "Engineering Devices",
+        "passwordMinimumLength",
+    ),
+    (
+        "Windows 10/11 Compliance",
+        "Engineering Devices",
+        "passwordPreviousPasswordBlockCount",
+    ),
+    (
+        "iOS Baseline",
+        "Engineering Devices",
+        "passcodeMinutesOfInactivityBeforeLock",
+    ),
+    (
+        "Android Enterprise Work Profile Compliance",
+        "Engineering Devices",
+        "passwordRequiredType",
+    ),
+    (
+        "Android DA Compliance (legacy)",
+        "Engineering Devices",
+        "passwordRequiredType",
+    ),
+    (
+        "iOS Device Restrictions",
+        "Secure Mobile - Sales",
+        "passcodeMinimumLength",
+    ),
+    (
+        "iOS Device Restrictions",
+        "Secure Mobile - Sales",
+        "passcodeMinutesOfInactivityBeforeLock",
+    ),
+];
+
+/// The same kind, against All Mobile Baseline: only without priority preservation.
+const INCIDENTAL_BEHIND_PRIORITY: &[(&str, &str, &str)] = &[
+    (
+        "iOS Device Restrictions",
+        "All Mobile Baseline",
+        "passcodeMinutesOfInactivityBeforeLock",
+    ),
+    (
+        "Android Enterprise Work Profile Compliance",
+        "All Mobile Baseline",
+        "passwordRequiredType",
+    ),
+];
+
+/// Without priority preservation, the generated objects of overlapping BMS policies meet each
+/// other (`BMS:<policy>` on both sides): All Mobile Baseline's users are all in a
+/// higher-priority policy too (the `overlapping-bms-policies` finding).
+const BETWEEN_BMS_POLICIES: &[(&str, &str, &str)] = &[
+    (
+        "BMS:All Mobile Baseline",
+        "Secure Mobile - Sales",
+        "passcodeMinimumLength",
+    ),
+    (
+        "BMS:All Mobile Baseline",
+        "Secure Mobile - Sales",
+        "passcodeMinutesOfInactivityBeforeLock",
+    ),
+    (
+        "BMS:All Mobile Baseline",
+        "Secure Mobile - Sales",
+        "passwordMinimumLength",
+    ),
+    (
+        "BMS:All Mobile Baseline",
+        "Secure Mobile - Sales",
+        "passwordMinimumLength",
+    ),
+    (
+        "BMS:All Mobile Baseline",
+        "Secure Mobile - Sales",
+        "passwordMinutesOfInactivityBeforeLock",
+    ),
+    (
+        "BMS:All Mobile Baseline",
+        "Secure Mobile - Sales",
+        "passwordMinutesOfInactivityBeforeLock",
+    ),
+    (
+        "BMS:All Mobile Baseline",
+        "Secure Mobile - Sales",
+        "passwordRequiredType",
+    ),
+    (
+        "BMS:All Mobile Baseline",
+        "Engineering Devices",
+        "passcodeMinutesOfInactivityBeforeLock",
+    ),
+    (
+        "BMS:All Mobile Baseline",
+        "Engineering Devices",
+        "passwordRequiredType",
+    ),
+    (
+        "BMS:All Mobile Baseline",
+        "Engineering Devices",
+        "passwordRequiredType",
+    ),
+];
+
+/// Every conflict of a simulation as `(other side, BMS policy, setting)`, sorted: the other
+/// side is an existing object's name, or `BMS:<policy>` for a second generated object.
+fn reported(sim: &Simulation) -> Vec<(String, String, String)> {
+    let label = |o: &bms2intune_simulation::ObjectRef| match &o.origin {
+        Origin::Existing { .. } => o.display_name.clone(),
+        Origin::Generated { source_policy, .. } => format!("BMS:{source_policy}"),
+    };
+    let mut list: Vec<(String, String, String)> = sim
+        .conflicts
+        .iter()
+        .map(|c| {
+            let (a, b) = (label(&c.objects[0]), label(&c.objects[1]));
+            // The BMS side is the generated object; with two, the higher-priority policy
+            // (never All Mobile Baseline in this sample).
+            let (other, mine) = if !b.starts_with("BMS:") || b == "BMS:All Mobile Baseline" {
+                (b, a)
+            } else {
+                (a, b)
+            };
+            (
+                other,
+                mine.trim_start_matches("BMS:").to_string(),
+                c.setting.clone(),
+            )
+        })
+        .collect();
+    list.sort();
+    list
+}
+
+fn expected(lists: &[&[(&str, &str, &str)]]) -> Vec<(String, String, String)> {
+    let mut list: Vec<(String, String, String)> = lists
+        .iter()
+        .flat_map(|l| l.iter())
+        .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+        .collect();
+    list.sort();
+    list
+}
+
+#[test]
+fn every_conflict_is_accounted_for() {
+    let sim = run(MappingOptions::default());
+    assert_eq!(reported(&sim), expected(&[PLANTED, INCIDENTAL]));
+    let merged = run(MappingOptions {
+        preserve_priority: false,
+        ..MappingOptions::default()
+    });
+    assert_eq!(
+        reported(&merged),
+        expected(&[
+            PLANTED,
+            INCIDENTAL,
+            PLANTED_BEHIND_PRIORITY,
+            INCIDENTAL_BEHIND_PRIORITY,
+            BETWEEN_BMS_POLICIES,
+        ])
+    );
+}
 
 fn found(sim: &Simulation, existing: &str, bms_policy: &str, setting: &str) -> bool {
     sim.conflicts.iter().any(|c| {

@@ -18,7 +18,7 @@ fn run(tenant: &Tenant, options: MappingOptions) -> Simulation {
         membership: &membership,
         targets: &targets,
         mapping: &mapping,
-        stays_on_bms: &BitSet::new(0),
+        unplaced: &BitSet::new(0),
     })
 }
 
@@ -413,7 +413,7 @@ fn output_is_deterministic() {
 }
 
 #[test]
-fn users_the_plan_leaves_on_bms_are_unchanged() {
+fn unplaced_users_show_what_happens_once_licensed() {
     let (mut b, sales) = one_user(
         Policy::block("Secure")
             .priority(0)
@@ -441,15 +441,24 @@ fn users_the_plan_leaves_on_bms_are_unchanged() {
         membership: &membership,
         targets: &targets,
         mapping: &mapping,
-        stays_on_bms: &waiting,
+        unplaced: &waiting,
     });
     assert_eq!(
         outcome(&sim, &tenant, "Ann", IOS, "passcodeMinimumLength"),
-        Some((Outcome::Unchanged, Some(json!(8)), Some(json!(8))))
+        Some((Outcome::Stricter, Some(json!(8)), Some(json!(10)))),
+        "an unplaced user is simulated as licensed"
     );
-    assert!(
-        sim.conflicts.is_empty(),
-        "no Intune object reaches a user who stays on BMS"
+    assert!(sim.signatures.iter().all(|s| s.unplaced));
+    assert_eq!(sim.impact.users, 1);
+    assert_eq!(sim.impact.unplaced.users, 1);
+    assert_eq!(sim.impact.unplaced.by_outcome, sim.impact.by_outcome);
+    let conflict = sim
+        .conflicts
+        .iter()
+        .find(|c| c.setting == "passcodeMinimumLength")
+        .expect("the conflict is shown although its only user waits for a seat");
+    assert_eq!(
+        (conflict.affected_users, conflict.affected_unplaced_users),
+        (1, 1)
     );
-    assert_eq!(sim.impact.by_outcome.changed(), 0);
 }

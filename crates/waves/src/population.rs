@@ -19,8 +19,9 @@ pub struct Person<'t> {
     pub id: Guid,
     pub upn: &'t str,
     pub need: LicenseNeed,
-    /// Index into `tenant.bms.policies` of the policy BMS applies to the user (as a user, or,
-    /// for users in scope only through a device group, through their first device).
+    /// Index into `tenant.bms.policies` of the policy BMS applies to the user: the first by
+    /// priority of those reaching them through user groups or devices
+    /// (`BmsTargets::user_policy`).
     pub policy: Option<usize>,
 }
 
@@ -86,14 +87,7 @@ impl<'t> Population<'t> {
                 } else {
                     LicenseNeed::NewSeat
                 };
-                let devs = devices.get(user);
-                let policy = targets
-                    .effective_policy(user)
-                    .map(|p| p.policy)
-                    .or_else(|| {
-                        devs.iter()
-                            .find_map(|&d| targets.policies_of_device(d).next().map(|p| p.policy))
-                    });
+                let policy = targets.user_policy(user).map(|p| p.policy);
                 Person {
                     user,
                     id: dir.users[u].id,

@@ -12,7 +12,7 @@ impl<'t> Ctx<'t, '_> {
         let mut combos: BTreeMap<Vec<usize>, usize> = BTreeMap::new();
         let mut users = Vec::new();
         for u in self.in_scope_users() {
-            let mut it = self.targets.policies_of_user(u);
+            let mut it = self.targets.policies_reaching_user(u);
             let (Some(first), Some(second)) = (it.next(), it.next()) else {
                 continue;
             };
@@ -60,7 +60,7 @@ impl<'t> Ctx<'t, '_> {
         let (mut devices, mut apple) = (0usize, 0usize);
         let mut by_policy: BTreeMap<usize, usize> = BTreeMap::new();
         for u in self.in_scope_users() {
-            let Some(p) = self.targets.effective_policy(u) else {
+            let Some(p) = self.targets.user_policy(u) else {
                 continue;
             };
             let policy = &self.tenant.bms.policies[p.policy];
