@@ -13,7 +13,8 @@
 //!   reach one of their devices through a device group. The user's policy (the `bms_policy` of
 //!   `waves.csv`, the policy behind `email-profile-reauth`) is the first of those by priority;
 //!   each device still gets its own, which the simulation compares device by device.
-//! - Disabled accounts and excluded users are reached by nothing (`targets`).
+//! - Disabled accounts and excluded users are reached by nothing (`targets`). A device whose
+//!   primary user is disabled still gets its device group's policy, but brings nobody in scope.
 //!
 //! **Source.** Microsoft Learn, "Configure policies in Basic Mobility and Security"
 //! (`microsoft-365/admin/security-and-compliance/m365b-devices-basic-mobility-security-policies-configure.md`,
@@ -124,5 +125,105 @@ pub fn resolve(dir: &Directory, policies: &[PolicyReach], excluded_devices: &Bit
 fn first(slot: &mut u32, rank: usize) {
     if *slot == NONE {
         *slot = rank as u32;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::membership::Membership;
+    use crate::targets::BmsTargets;
+    use crate::testkit::{Dev, Policy, TenantBuilder};
+    use bms2intune_model::{ManagedDeviceIx, Tenant, UserIx};
+
+    /// Ann has iPhone 1 (in device group "phones") and iPhone 2; Ann is in user group "staff";
+    /// Bob's phone is in "phones" too, but Bob is in the exclusion group; Cy's phone is in
+    /// "phones" and Cy's account is disabled.
+    fn tenant(
+        device_priority: i64,
+        user_priority: i64,
+    ) -> (Tenant, [UserIx; 3], [ManagedDeviceIx; 4]) {
+        let mut t = TenantBuilder::new();
+        let (ann, bob, cy) = (t.user("ann"), t.user("bob"), t.user("cy"));
+        t.disable(cy);
+        let (e1, e3, e4) = (
+            t.entra_device("A1"),
+            t.entra_device("B1"),
+            t.entra_device("C1"),
+        );
+        let a1 = t.managed(Dev::ios("A1", "18.5").entra(e1).user(ann));
+        let a2 = t.managed(Dev::ios("A2", "18.5").user(ann));
+        let b1 = t.managed(Dev::ios("B1", "18.5").entra(e3).user(bob));
+        let c1 = t.managed(Dev::ios("C1", "18.5").entra(e4).user(cy));
+        let phones = t.group_with_devices("phones", &[e1, e3, e4]);
+        let staff = t.group("staff", &[ann], &[]);
+        let exempt = t.group("exempt", &[bob], &[]);
+        t.policy(
+            Policy::block("Devices")
+                .priority(device_priority)
+                .targets(&[phones]),
+        );
+        t.policy(
+            Policy::block("Users")
+                .priority(user_priority)
+                .targets(&[staff]),
+        );
+        t.exclude(exempt);
+        (t.build(), [ann, bob, cy], [a1, a2, b1, c1])
+    }
+
+    /// The policy of each user and device, then how many policies reach Ann.
+    fn names(device_priority: i64, user_priority: i64) -> Vec<Option<String>> {
+        let (tenant, [ann, bob, cy], devices) = tenant(device_priority, user_priority);
+        let m = Membership::new(&tenant.directory);
+        let t = BmsTargets::new(&tenant, &m);
+        let name = |p: Option<&crate::targets::PolicyTargets>| {
+            p.map(|p| tenant.bms.policies[p.policy].name.clone())
+        };
+        let mut out: Vec<Option<String>> = [ann, bob, cy]
+            .iter()
+            .map(|&u| name(t.user_policy(u)))
+            .collect();
+        out.extend(devices.iter().map(|&d| name(t.device_policy(d))));
+        out.push(Some(t.policies_reaching_user(ann).count().to_string()));
+        out
+    }
+
+    fn s(x: &str) -> Option<String> {
+        Some(x.to_string())
+    }
+
+    #[test]
+    fn a_device_group_first_by_priority_wins_on_its_device_only() {
+        assert_eq!(
+            names(1, 2),
+            // ann, bob (excluded), cy (disabled); A1, A2, B1 (user excluded), C1; ann's count
+            vec![
+                s("Devices"),
+                None,
+                None,
+                s("Devices"),
+                s("Users"),
+                None,
+                s("Devices"),
+                s("2")
+            ]
+        );
+    }
+
+    #[test]
+    fn a_user_group_first_by_priority_wins_on_every_device_of_the_user() {
+        assert_eq!(
+            names(2, 1),
+            vec![
+                s("Users"),
+                None,
+                None,
+                s("Users"),
+                s("Users"),
+                None,
+                s("Devices"),
+                s("2")
+            ]
+        );
     }
 }
