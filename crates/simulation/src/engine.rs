@@ -18,7 +18,7 @@ use bms2intune_analysis::{BitSet, BmsTargets, Membership};
 use bms2intune_mapping::{Collection, Fidelity, Mapping, TargetPlatform};
 use bms2intune_model::order::NameOrder;
 use bms2intune_model::{
-    DevicePlatform, Directory, ManagedDevice, ManagedDeviceIx, Part, SettingValue, Tenant, UserIx,
+    DevicePlatform, Directory, ManagedDevice, Part, SettingValue, Tenant, UserIx,
 };
 use serde::Serialize;
 use serde_json::Value;
@@ -511,16 +511,10 @@ fn assign_signatures(input: &SimulationInput, objects: &[SimObject]) -> Grouped 
     } = *input;
     let dir = &tenant.directory;
     let devices_known = tenant.parts.contains(Part::ManagedDevices);
-    // Each device's platform and BMS policy, once (no map, no per-user allocation).
+    // Each device's platform, once (no map, no per-user allocation); its BMS policy is a
+    // lookup in `targets`.
     let platform_of: Vec<Option<TargetPlatform>> =
         dir.managed_devices.iter().map(device_platform).collect();
-    let policy_of: Vec<Option<usize>> = (0..dir.managed_devices.len())
-        .map(|d| {
-            targets
-                .device_policy(ManagedDeviceIx(d as u32))
-                .map(|p| p.policy)
-        })
-        .collect();
     let user_devices = DevicesByUser::new(dir, |i, _| platform_of[i].is_some());
     let policy_platforms = |policy: usize| -> Vec<TargetPlatform> {
         let name = &tenant.bms.policies[policy].name;
@@ -570,7 +564,7 @@ fn assign_signatures(input: &SimulationInput, objects: &[SimObject]) -> Grouped 
                 own_devices
                     .iter()
                     .filter(|d| platform_of[d.ix()] == Some(platform))
-                    .map(|d| (policy_of[d.ix()], d.ix())),
+                    .map(|&d| (targets.device_policy(d).map(|p| p.policy), d.ix())),
             );
             if devices.is_empty() {
                 continue;
