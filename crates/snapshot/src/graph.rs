@@ -313,383 +313,492 @@ pub fn read_graph(
     parts: &mut Parts,
     notes: &mut Vec<String>,
 ) -> Result<(), InputError> {
-    // One buffer for every file: pages are read, parsed into the model, and forgotten.
-    let mut text = String::new();
-    each_page(files, Part::Organization, parts, &mut text, |file, text| {
-        for_each_item::<OrganizationDto, _>(file, text, |org, _| {
-            if directory.organization.is_none() {
-                directory.organization = Some(Organization {
-                    tenant_id: org.id,
-                    display_name: boxed(org.display_name),
-                    verified_domains: org
-                        .verified_domains
-                        .unwrap_or_default()
-                        .into_iter()
-                        .filter_map(|d| non_empty(d.name))
-                        .collect(),
-                });
-            }
-            Ok(())
-        })
-        .map(|_| ())
-    })?;
-
-    each_page(
+    let mut reader = Reader {
         files,
-        Part::SubscribedSkus,
+        directory,
+        intune,
         parts,
-        &mut text,
-        |file, text| {
-            for_each_item::<SkuDto, _>(file, text, |sku, _| {
-                if directory.sku(sku.sku_id).is_some() {
-                    return Err(format!("SKU {} is listed twice", sku.sku_id));
-                }
-                let plans = sku
-                    .service_plans
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|p| SkuPlan {
-                        plan: directory
-                            .intern_plan(p.service_plan_id, p.service_plan_name.as_deref()),
-                        provisioning_status: boxed(p.provisioning_status),
-                    })
-                    .collect();
-                directory.add_sku(Sku {
-                    sku_id: sku.sku_id,
-                    part_number: boxed(sku.sku_part_number),
-                    capability_status: boxed(sku.capability_status),
-                    enabled_units: sku.prepaid_units.and_then(|p| p.enabled).unwrap_or(0),
-                    consumed_units: sku.consumed_units.unwrap_or(0),
-                    plans,
-                    subscribed: true,
-                });
-                Ok(())
-            })
-            .map(|_| ())
-        },
+        notes,
+        text: String::new(),
+    };
+    // The order matters: licences before users (assigned SKUs), users before devices (owners),
+    // groups before devices before members (members name both).
+    reader.organization()?;
+    reader.subscribed_skus()?;
+    reader.users()?;
+    let inline_members = reader.groups()?;
+    reader.devices()?;
+    reader.managed_devices()?;
+    reader.group_members(inline_members)?;
+    reader.intune_policies(
+        Part::DeviceCompliancePolicies,
+        IntuneCollection::DeviceCompliancePolicies,
     )?;
-
-    // Users are indexed after each page, in one tight loop: the index lookups are independent
-    // and the CPU overlaps their cache misses, which it cannot between parsing objects.
-    let mut page_users: Vec<User> = Vec::new();
-    each_page(files, Part::Users, parts, &mut text, |file, text| {
-        for_each_item::<UserDto, _>(file, text, |u, _| {
-            let licenses = u
-                .assigned_licenses
-                .unwrap_or_default()
-                .into_iter()
-                .map(|l| AssignedLicense {
-                    sku: directory.sku_or_placeholder(l.sku_id),
-                    disabled_plans: l
-                        .disabled_plans
-                        .unwrap_or_default()
-                        .into_iter()
-                        .map(|p| directory.intern_plan(p, None))
-                        .collect(),
-                })
-                .collect();
-            let plans = u
-                .assigned_plans
-                .unwrap_or_default()
-                .into_iter()
-                .map(|p| AssignedPlan {
-                    plan: directory.intern_plan(p.service_plan_id, None),
-                    enabled: p.capability_status.text() == Some("Enabled"),
-                })
-                .collect();
-            page_users.push(User {
-                id: u.id,
-                user_principal_name: boxed(u.user_principal_name),
-                display_name: boxed(u.display_name),
-                account_enabled: u.account_enabled.unwrap_or(true),
-                usage_location: non_empty(u.usage_location),
-                licenses,
-                plans,
-            });
-            Ok(())
-        })?;
-        for (k, user) in page_users.drain(..).enumerate() {
-            let id = user.id;
-            if directory.add_user(user).is_err() {
-                return Err(refuse_item(
-                    file,
-                    text,
-                    k,
-                    format!("user {id} is listed twice"),
-                ));
-            }
-        }
-        Ok(())
-    })?;
-
-    // Groups first, members after devices are known.
-    let mut inline_members: Vec<(usize, Vec<Member>)> = Vec::new();
-    each_page(files, Part::Groups, parts, &mut text, |file, text| {
-        for_each_item::<GroupDto, _>(file, text, |g, _| {
-            let id = g.id;
-            let ix = directory
-                .add_group(Group {
-                    id,
-                    display_name: boxed(g.display_name),
-                    security_enabled: g.security_enabled.unwrap_or(false),
-                    mail_enabled: g.mail_enabled.unwrap_or(false),
-                    unified: g
-                        .group_types
-                        .iter()
-                        .flatten()
-                        .any(|t| t.as_str().eq_ignore_ascii_case("Unified")),
-                    dynamic: g
-                        .membership_rule
-                        .is_some_and(|r| !r.as_str().trim().is_empty()),
-                    ..Group::default()
-                })
-                .map_err(|_| format!("group {id} is listed twice"))?;
-            if let Some(members) = g.members {
-                inline_members.push((ix.ix(), members.iter().map(MemberDto::member).collect()));
-            }
-            Ok(())
-        })
-        .map(|_| ())
-    })?;
-
-    let mut device_owners: Vec<(usize, Vec<Guid>)> = Vec::new();
-    // Indexed after each page, as the users are.
-    let mut page_devices: Vec<(EntraDevice, Option<Vec<Guid>>)> = Vec::new();
-    each_page(files, Part::Devices, parts, &mut text, |file, text| {
-        for_each_item::<EntraDeviceDto, _>(file, text, |d, _| {
-            page_devices.push((
-                EntraDevice {
-                    id: d.id,
-                    device_id: d.device_id,
-                    display_name: boxed(d.display_name),
-                    platform: DevicePlatform::from_operating_system(
-                        d.operating_system.text().unwrap_or(""),
-                    ),
-                    os_version: boxed(d.operating_system_version),
-                    trust_type: non_empty(d.trust_type),
-                    mdm: MdmAuthority::from_mdm_app_id(d.mdm_app_id),
-                    owners: Vec::new(),
-                },
-                d.registered_owners
-                    .map(|owners| owners.iter().map(|o| o.id).collect()),
-            ));
-            Ok(())
-        })?;
-        for (k, (device, owners)) in page_devices.drain(..).enumerate() {
-            let id = device.id;
-            let Ok(ix) = directory.add_entra_device(device) else {
-                return Err(refuse_item(
-                    file,
-                    text,
-                    k,
-                    format!("device {id} is listed twice"),
-                ));
-            };
-            if let Some(owners) = owners {
-                device_owners.push((ix.ix(), owners));
-            }
-        }
-        Ok(())
-    })?;
-    for (ix, owners) in device_owners {
-        let owners = owners.iter().filter_map(|&o| directory.user(o)).collect();
-        directory.entra_devices[ix].owners = owners;
-    }
-
-    let mut seen =
-        std::collections::HashSet::<Guid, bms2intune_model::guid::GuidHashing>::default();
-    let users_known = parts.contains(Part::Users);
-    // (primary user ID, azureADDeviceId) per device, resolved after the pages (below).
-    let mut references: Vec<(Option<Guid>, Option<Guid>)> = Vec::new();
-    let first_device = directory.managed_devices.len();
-    each_page(
-        files,
-        Part::ManagedDevices,
-        parts,
-        &mut text,
-        |file, text| {
-            let first_on_page = directory.managed_devices.len();
-            for_each_item::<ManagedDeviceDto, _>(file, text, |d, _| {
-                references.push((d.user_id, d.azure_ad_device_id));
-                let operating_system = boxed(d.operating_system);
-                directory.managed_devices.push(ManagedDevice {
-                    id: d.id,
-                    device_name: boxed(d.device_name),
-                    user: None,
-                    user_principal_name: non_empty(d.user_principal_name),
-                    platform: DevicePlatform::from_operating_system(&operating_system),
-                    operating_system,
-                    os_version: boxed(d.os_version),
-                    management_agent: ManagementAgent::from_graph(
-                        d.management_agent.text().unwrap_or("unknown"),
-                    ),
-                    enrollment_type: non_empty(d.device_enrollment_type),
-                    owner_type: non_empty(d.managed_device_owner_type),
-                    azure_ad_device_id: d.azure_ad_device_id,
-                    entra_device: None,
-                    supervised: d.is_supervised.unwrap_or(false),
-                    manufacturer: non_empty(d.manufacturer),
-                    model: non_empty(d.model),
-                    compliance_state: non_empty(d.compliance_state),
-                    last_sync: non_empty(d.last_sync_date_time),
-                });
-                Ok(())
-            })?;
-            // Duplicates checked after the page, in one loop (see the users).
-            for (k, md) in directory.managed_devices[first_on_page..]
-                .iter()
-                .enumerate()
-            {
-                if !seen.insert(md.id) {
-                    let message = format!("managed device {} is listed twice", md.id);
-                    return Err(refuse_item(file, text, k, message));
-                }
-            }
-            Ok(())
-        },
+    reader.intune_policies(
+        Part::DeviceConfigurations,
+        IntuneCollection::DeviceConfigurations,
     )?;
-    drop(seen);
-    // Resolved in one tight loop rather than between parsing objects: the lookups are
-    // independent, so the CPU overlaps their cache misses (at a million users the GUID indexes
-    // are far larger than the caches).
-    let resolved: Vec<_> = references
-        .iter()
-        .map(|&(user, aad)| {
-            (
-                user.and_then(|u| directory.user(u)),
-                aad.and_then(|id| directory.entra_device_by_device_id(id)),
-            )
-        })
-        .collect();
-    let mut missing_users = 0usize;
-    for ((md, (user, entra)), (user_id, _)) in directory.managed_devices[first_device..]
-        .iter_mut()
-        .zip(resolved)
-        .zip(references)
-    {
-        if user_id.is_some() && user.is_none() && users_known {
-            missing_users += 1;
-        }
-        md.user = user;
-        md.entra_device = entra;
-    }
-    if missing_users > 0 {
-        notes.push(format!(
-            "{missing_users} managed device(s) name a primary user who is not in graph/users; they are treated as userless"
-        ));
-    }
-
-    // Group members: inline ones, then groupMembers/ files.
-    let mut member_lists: Vec<(usize, Vec<Member>)> = inline_members;
-    if let Some(pages) = files.group_member_pages()? {
-        parts.insert(Part::GroupMembers);
-        let mut unknown_groups = Vec::new();
-        for (file, group_id) in &pages {
-            let Some(group) = directory.group(*group_id) else {
-                unknown_groups.push(file.clone());
-                continue;
-            };
-            files.read(file, &mut text)?;
-            // The pages of a group come one after the other: gather them into one list, so
-            // that each group's members are sorted once, not once per page (a group of a
-            // million members has a thousand pages).
-            let members = match member_lists.last_mut() {
-                Some((ix, list)) if *ix == group.ix() => list,
-                _ => {
-                    member_lists.push((group.ix(), Vec::new()));
-                    &mut member_lists.last_mut().expect("just pushed").1
-                }
-            };
-            for_each_item::<MemberDto, _>(file, &text, |m, _| {
-                members.push(m.member());
-                Ok(())
-            })?;
-        }
-        if !unknown_groups.is_empty() {
-            notes.push(format!(
-                "{} member file(s) name a group that is not in graph/groups and were ignored: {}",
-                unknown_groups.len(),
-                unknown_groups.join(", ")
-            ));
-        }
-    }
-    let mut unresolved_total = 0u32;
-    for (ix, members) in member_lists {
-        let mut users = Vec::new();
-        let mut groups = Vec::new();
-        let mut devices = Vec::new();
-        let mut unresolved = 0u32;
-        for m in members {
-            let resolved = match m.kind {
-                MemberKind::User => directory.user(m.id).map(|u| users.push(u)),
-                MemberKind::Group => directory.group(m.id).map(|g| groups.push(g)),
-                MemberKind::Device => directory.entra_device(m.id).map(|d| devices.push(d)),
-                MemberKind::Untyped => directory
-                    .user(m.id)
-                    .map(|u| users.push(u))
-                    .or_else(|| directory.group(m.id).map(|g| groups.push(g)))
-                    .or_else(|| directory.entra_device(m.id).map(|d| devices.push(d))),
-                MemberKind::Other => Some(()),
-            };
-            if resolved.is_none() {
-                unresolved += 1;
-            }
-        }
-        let group = &mut directory.groups[ix];
-        merge_sorted(&mut group.member_users, users);
-        merge_sorted(&mut group.member_groups, groups);
-        merge_sorted(&mut group.member_devices, devices);
-        group.unresolved_members += unresolved;
-        group.members_known = true;
-        unresolved_total += unresolved;
-    }
-    if unresolved_total > 0 && parts.contains(Part::Users) {
-        notes.push(format!(
-            "{unresolved_total} group member(s) are not in the snapshot's users, groups or devices and were ignored"
-        ));
-    }
-
-    for (part, collection) in [
-        (
-            Part::DeviceCompliancePolicies,
-            IntuneCollection::DeviceCompliancePolicies,
-        ),
-        (
-            Part::DeviceConfigurations,
-            IntuneCollection::DeviceConfigurations,
-        ),
-    ] {
-        each_page(files, part, parts, &mut text, |file, text| {
-            for_each_item::<Map<String, Value>, _>(file, text, |object, _| {
-                let policy = intune_policy(object, collection)?;
-                match collection {
-                    IntuneCollection::DeviceCompliancePolicies => {
-                        intune.compliance_policies.push(policy)
-                    }
-                    IntuneCollection::DeviceConfigurations => intune.configurations.push(policy),
-                }
-                Ok(())
-            })
-            .map(|_| ())
-        })?;
-    }
-
-    each_page(
-        files,
-        Part::ConditionalAccessPolicies,
-        parts,
-        &mut text,
-        |file, text| {
-            for_each_item::<Map<String, Value>, _>(file, text, |object, _| {
-                intune
-                    .conditional_access
-                    .push(conditional_access_policy(&object)?);
-                Ok(())
-            })
-            .map(|_| ())
-        },
-    )?;
+    reader.conditional_access()?;
     Ok(())
+}
+
+/// The state shared by the per-file readers: where they write, and one text buffer for every
+/// file (pages are read, parsed into the model, and forgotten).
+struct Reader<'r> {
+    files: &'r mut dyn GraphFiles,
+    directory: &'r mut Directory,
+    intune: &'r mut IntuneState,
+    parts: &'r mut Parts,
+    notes: &'r mut Vec<String>,
+    text: String,
+}
+
+/// Inline group members (`$expand=members`) by group index, resolved with the member files.
+type MemberLists = Vec<(usize, Vec<Member>)>;
+
+impl Reader<'_> {
+    /// `organization.json`.
+    fn organization(&mut self) -> Result<(), InputError> {
+        let directory = &mut *self.directory;
+        each_page(
+            self.files,
+            Part::Organization,
+            self.parts,
+            &mut self.text,
+            |file, text| {
+                for_each_item::<OrganizationDto, _>(file, text, |org, _| {
+                    if directory.organization.is_none() {
+                        directory.organization = Some(Organization {
+                            tenant_id: org.id,
+                            display_name: boxed(org.display_name),
+                            verified_domains: org
+                                .verified_domains
+                                .unwrap_or_default()
+                                .into_iter()
+                                .filter_map(|d| non_empty(d.name))
+                                .collect(),
+                        });
+                    }
+                    Ok(())
+                })
+                .map(|_| ())
+            },
+        )
+    }
+
+    /// `subscribedSkus.json`.
+    fn subscribed_skus(&mut self) -> Result<(), InputError> {
+        let directory = &mut *self.directory;
+        each_page(
+            self.files,
+            Part::SubscribedSkus,
+            self.parts,
+            &mut self.text,
+            |file, text| {
+                for_each_item::<SkuDto, _>(file, text, |sku, _| {
+                    if directory.sku(sku.sku_id).is_some() {
+                        return Err(format!("SKU {} is listed twice", sku.sku_id));
+                    }
+                    let plans = sku
+                        .service_plans
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|p| SkuPlan {
+                            plan: directory
+                                .intern_plan(p.service_plan_id, p.service_plan_name.as_deref()),
+                            provisioning_status: boxed(p.provisioning_status),
+                        })
+                        .collect();
+                    directory.add_sku(Sku {
+                        sku_id: sku.sku_id,
+                        part_number: boxed(sku.sku_part_number),
+                        capability_status: boxed(sku.capability_status),
+                        enabled_units: sku.prepaid_units.and_then(|p| p.enabled).unwrap_or(0),
+                        consumed_units: sku.consumed_units.unwrap_or(0),
+                        plans,
+                        subscribed: true,
+                    });
+                    Ok(())
+                })
+                .map(|_| ())
+            },
+        )
+    }
+
+    /// `users.json | users/`.
+    fn users(&mut self) -> Result<(), InputError> {
+        let directory = &mut *self.directory;
+        // Users are indexed after each page, in one tight loop: the index lookups are
+        // independent and the CPU overlaps their cache misses, which it cannot between parsing
+        // objects.
+        let mut page_users: Vec<User> = Vec::new();
+        each_page(
+            self.files,
+            Part::Users,
+            self.parts,
+            &mut self.text,
+            |file, text| {
+                for_each_item::<UserDto, _>(file, text, |u, _| {
+                    let licenses = u
+                        .assigned_licenses
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|l| AssignedLicense {
+                            sku: directory.sku_or_placeholder(l.sku_id),
+                            disabled_plans: l
+                                .disabled_plans
+                                .unwrap_or_default()
+                                .into_iter()
+                                .map(|p| directory.intern_plan(p, None))
+                                .collect(),
+                        })
+                        .collect();
+                    let plans = u
+                        .assigned_plans
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|p| AssignedPlan {
+                            plan: directory.intern_plan(p.service_plan_id, None),
+                            enabled: p.capability_status.text() == Some("Enabled"),
+                        })
+                        .collect();
+                    page_users.push(User {
+                        id: u.id,
+                        user_principal_name: boxed(u.user_principal_name),
+                        display_name: boxed(u.display_name),
+                        account_enabled: u.account_enabled.unwrap_or(true),
+                        usage_location: non_empty(u.usage_location),
+                        licenses,
+                        plans,
+                    });
+                    Ok(())
+                })?;
+                for (k, user) in page_users.drain(..).enumerate() {
+                    let id = user.id;
+                    if directory.add_user(user).is_err() {
+                        return Err(refuse_item(
+                            file,
+                            text,
+                            k,
+                            format!("user {id} is listed twice"),
+                        ));
+                    }
+                }
+                Ok(())
+            },
+        )
+    }
+
+    /// `groups.json | groups/`; their inline members are returned, to be resolved once
+    /// devices are known.
+    fn groups(&mut self) -> Result<MemberLists, InputError> {
+        let directory = &mut *self.directory;
+        let mut inline_members: MemberLists = Vec::new();
+        each_page(
+            self.files,
+            Part::Groups,
+            self.parts,
+            &mut self.text,
+            |file, text| {
+                for_each_item::<GroupDto, _>(file, text, |g, _| {
+                    let id = g.id;
+                    let ix = directory
+                        .add_group(Group {
+                            id,
+                            display_name: boxed(g.display_name),
+                            security_enabled: g.security_enabled.unwrap_or(false),
+                            mail_enabled: g.mail_enabled.unwrap_or(false),
+                            unified: g
+                                .group_types
+                                .iter()
+                                .flatten()
+                                .any(|t| t.as_str().eq_ignore_ascii_case("Unified")),
+                            dynamic: g
+                                .membership_rule
+                                .is_some_and(|r| !r.as_str().trim().is_empty()),
+                            ..Group::default()
+                        })
+                        .map_err(|_| format!("group {id} is listed twice"))?;
+                    if let Some(members) = g.members {
+                        inline_members
+                            .push((ix.ix(), members.iter().map(MemberDto::member).collect()));
+                    }
+                    Ok(())
+                })
+                .map(|_| ())
+            },
+        )?;
+        Ok(inline_members)
+    }
+
+    /// `devices.json | devices/` (Entra devices), with their inline registered owners.
+    fn devices(&mut self) -> Result<(), InputError> {
+        let directory = &mut *self.directory;
+        let mut device_owners: Vec<(usize, Vec<Guid>)> = Vec::new();
+        // Indexed after each page, as the users are.
+        let mut page_devices: Vec<(EntraDevice, Option<Vec<Guid>>)> = Vec::new();
+        each_page(
+            self.files,
+            Part::Devices,
+            self.parts,
+            &mut self.text,
+            |file, text| {
+                for_each_item::<EntraDeviceDto, _>(file, text, |d, _| {
+                    page_devices.push((
+                        EntraDevice {
+                            id: d.id,
+                            device_id: d.device_id,
+                            display_name: boxed(d.display_name),
+                            platform: DevicePlatform::from_operating_system(
+                                d.operating_system.text().unwrap_or(""),
+                            ),
+                            os_version: boxed(d.operating_system_version),
+                            trust_type: non_empty(d.trust_type),
+                            mdm: MdmAuthority::from_mdm_app_id(d.mdm_app_id),
+                            owners: Vec::new(),
+                        },
+                        d.registered_owners
+                            .map(|owners| owners.iter().map(|o| o.id).collect()),
+                    ));
+                    Ok(())
+                })?;
+                for (k, (device, owners)) in page_devices.drain(..).enumerate() {
+                    let id = device.id;
+                    let Ok(ix) = directory.add_entra_device(device) else {
+                        return Err(refuse_item(
+                            file,
+                            text,
+                            k,
+                            format!("device {id} is listed twice"),
+                        ));
+                    };
+                    if let Some(owners) = owners {
+                        device_owners.push((ix.ix(), owners));
+                    }
+                }
+                Ok(())
+            },
+        )?;
+        for (ix, owners) in device_owners {
+            let owners = owners.iter().filter_map(|&o| directory.user(o)).collect();
+            directory.entra_devices[ix].owners = owners;
+        }
+        Ok(())
+    }
+
+    /// `managedDevices.json | managedDevices/`, joined to their primary users and Entra
+    /// devices.
+    fn managed_devices(&mut self) -> Result<(), InputError> {
+        let directory = &mut *self.directory;
+        let mut seen =
+            std::collections::HashSet::<Guid, bms2intune_model::guid::GuidHashing>::default();
+        let users_known = self.parts.contains(Part::Users);
+        // (primary user ID, azureADDeviceId) per device, resolved after the pages (below).
+        let mut references: Vec<(Option<Guid>, Option<Guid>)> = Vec::new();
+        let first_device = directory.managed_devices.len();
+        each_page(
+            self.files,
+            Part::ManagedDevices,
+            self.parts,
+            &mut self.text,
+            |file, text| {
+                let first_on_page = directory.managed_devices.len();
+                for_each_item::<ManagedDeviceDto, _>(file, text, |d, _| {
+                    references.push((d.user_id, d.azure_ad_device_id));
+                    let operating_system = boxed(d.operating_system);
+                    directory.managed_devices.push(ManagedDevice {
+                        id: d.id,
+                        device_name: boxed(d.device_name),
+                        user: None,
+                        user_principal_name: non_empty(d.user_principal_name),
+                        platform: DevicePlatform::from_operating_system(&operating_system),
+                        operating_system,
+                        os_version: boxed(d.os_version),
+                        management_agent: ManagementAgent::from_graph(
+                            d.management_agent.text().unwrap_or("unknown"),
+                        ),
+                        enrollment_type: non_empty(d.device_enrollment_type),
+                        owner_type: non_empty(d.managed_device_owner_type),
+                        azure_ad_device_id: d.azure_ad_device_id,
+                        entra_device: None,
+                        supervised: d.is_supervised.unwrap_or(false),
+                        manufacturer: non_empty(d.manufacturer),
+                        model: non_empty(d.model),
+                        compliance_state: non_empty(d.compliance_state),
+                        last_sync: non_empty(d.last_sync_date_time),
+                    });
+                    Ok(())
+                })?;
+                // Duplicates checked after the page, in one loop (see the users).
+                for (k, md) in directory.managed_devices[first_on_page..]
+                    .iter()
+                    .enumerate()
+                {
+                    if !seen.insert(md.id) {
+                        let message = format!("managed device {} is listed twice", md.id);
+                        return Err(refuse_item(file, text, k, message));
+                    }
+                }
+                Ok(())
+            },
+        )?;
+        drop(seen);
+        // Resolved in one tight loop rather than between parsing objects: the lookups are
+        // independent, so the CPU overlaps their cache misses (at a million users the GUID
+        // indexes are far larger than the caches).
+        let resolved: Vec<_> = references
+            .iter()
+            .map(|&(user, aad)| {
+                (
+                    user.and_then(|u| directory.user(u)),
+                    aad.and_then(|id| directory.entra_device_by_device_id(id)),
+                )
+            })
+            .collect();
+        let mut missing_users = 0usize;
+        for ((md, (user, entra)), (user_id, _)) in directory.managed_devices[first_device..]
+            .iter_mut()
+            .zip(resolved)
+            .zip(references)
+        {
+            if user_id.is_some() && user.is_none() && users_known {
+                missing_users += 1;
+            }
+            md.user = user;
+            md.entra_device = entra;
+        }
+        if missing_users > 0 {
+            self.notes.push(format!(
+                "{missing_users} managed device(s) name a primary user who is not in graph/users; they are treated as userless"
+            ));
+        }
+        Ok(())
+    }
+
+    /// `groupMembers/<groupId>.json`, merged with the groups' inline members and resolved to
+    /// users, groups and devices.
+    fn group_members(&mut self, inline_members: MemberLists) -> Result<(), InputError> {
+        let directory = &mut *self.directory;
+        let mut member_lists = inline_members;
+        if let Some(pages) = self.files.group_member_pages()? {
+            self.parts.insert(Part::GroupMembers);
+            let mut unknown_groups = Vec::new();
+            for (file, group_id) in &pages {
+                let Some(group) = directory.group(*group_id) else {
+                    unknown_groups.push(file.clone());
+                    continue;
+                };
+                self.files.read(file, &mut self.text)?;
+                // The pages of a group come one after the other: gather them into one list, so
+                // that each group's members are sorted once, not once per page (a group of a
+                // million members has a thousand pages).
+                let members = match member_lists.last_mut() {
+                    Some((ix, list)) if *ix == group.ix() => list,
+                    _ => {
+                        member_lists.push((group.ix(), Vec::new()));
+                        &mut member_lists.last_mut().expect("just pushed").1
+                    }
+                };
+                for_each_item::<MemberDto, _>(file, &self.text, |m, _| {
+                    members.push(m.member());
+                    Ok(())
+                })?;
+            }
+            if !unknown_groups.is_empty() {
+                self.notes.push(format!(
+                    "{} member file(s) name a group that is not in graph/groups and were ignored: {}",
+                    unknown_groups.len(),
+                    unknown_groups.join(", ")
+                ));
+            }
+        }
+        let mut unresolved_total = 0u32;
+        for (ix, members) in member_lists {
+            let mut users = Vec::new();
+            let mut groups = Vec::new();
+            let mut devices = Vec::new();
+            let mut unresolved = 0u32;
+            for m in members {
+                let resolved = match m.kind {
+                    MemberKind::User => directory.user(m.id).map(|u| users.push(u)),
+                    MemberKind::Group => directory.group(m.id).map(|g| groups.push(g)),
+                    MemberKind::Device => directory.entra_device(m.id).map(|d| devices.push(d)),
+                    MemberKind::Untyped => directory
+                        .user(m.id)
+                        .map(|u| users.push(u))
+                        .or_else(|| directory.group(m.id).map(|g| groups.push(g)))
+                        .or_else(|| directory.entra_device(m.id).map(|d| devices.push(d))),
+                    MemberKind::Other => Some(()),
+                };
+                if resolved.is_none() {
+                    unresolved += 1;
+                }
+            }
+            let group = &mut directory.groups[ix];
+            merge_sorted(&mut group.member_users, users);
+            merge_sorted(&mut group.member_groups, groups);
+            merge_sorted(&mut group.member_devices, devices);
+            group.unresolved_members += unresolved;
+            group.members_known = true;
+            unresolved_total += unresolved;
+        }
+        if unresolved_total > 0 && self.parts.contains(Part::Users) {
+            self.notes.push(format!(
+                "{unresolved_total} group member(s) are not in the snapshot's users, groups or devices and were ignored"
+            ));
+        }
+        Ok(())
+    }
+
+    /// `deviceCompliancePolicies.json` or `deviceConfigurations.json`.
+    fn intune_policies(
+        &mut self,
+        part: Part,
+        collection: IntuneCollection,
+    ) -> Result<(), InputError> {
+        let intune = &mut *self.intune;
+        each_page(
+            self.files,
+            part,
+            self.parts,
+            &mut self.text,
+            |file, text| {
+                for_each_item::<Map<String, Value>, _>(file, text, |object, _| {
+                    let policy = intune_policy(object, collection)?;
+                    match collection {
+                        IntuneCollection::DeviceCompliancePolicies => {
+                            intune.compliance_policies.push(policy)
+                        }
+                        IntuneCollection::DeviceConfigurations => {
+                            intune.configurations.push(policy)
+                        }
+                    }
+                    Ok(())
+                })
+                .map(|_| ())
+            },
+        )
+    }
+
+    /// `conditionalAccessPolicies.json`.
+    fn conditional_access(&mut self) -> Result<(), InputError> {
+        let intune = &mut *self.intune;
+        each_page(
+            self.files,
+            Part::ConditionalAccessPolicies,
+            self.parts,
+            &mut self.text,
+            |file, text| {
+                for_each_item::<Map<String, Value>, _>(file, text, |object, _| {
+                    intune
+                        .conditional_access
+                        .push(conditional_access_policy(&object)?);
+                    Ok(())
+                })
+                .map(|_| ())
+            },
+        )
+    }
 }
 
 /// Adds members to a list kept sorted and free of duplicates (pages may repeat members).
