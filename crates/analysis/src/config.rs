@@ -19,6 +19,7 @@
 //! appProtectionOnlySkus = ["EMS"]
 //! educationSkus = ["M365EDU_A3_FACULTY"]
 //! nonGmsManufacturers = ["HUAWEI"]
+//! staleDeviceDays = 30
 //!
 //! [osFloors]
 //! ios = "17.0"
@@ -71,7 +72,14 @@ pub struct AssessConfig {
     /// case-insensitively with `managedDevice.manufacturer`). Every other Android device is
     /// assumed to have GMS.
     pub non_gms_manufacturers: Vec<String>,
+    /// A BMS device whose last check-in is more than this many days before the snapshot's
+    /// newest check-in is reported as `stale-devices`.
+    pub stale_device_days: u32,
 }
+
+/// The default of [`AssessConfig::stale_device_days`]: Intune's shortest device clean-up
+/// rule is 30 days.
+pub const STALE_DEVICE_DAYS: u32 = 30;
 
 impl Default for AssessConfig {
     fn default() -> Self {
@@ -82,6 +90,7 @@ impl Default for AssessConfig {
             app_protection_only_skus: Vec::new(),
             education_skus: Vec::new(),
             non_gms_manufacturers: Vec::new(),
+            stale_device_days: STALE_DEVICE_DAYS,
         }
     }
 }

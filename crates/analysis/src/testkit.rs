@@ -6,10 +6,11 @@
 
 use bms2intune_model::directory::{AssignedLicense, AssignedPlan, SkuPlan};
 use bms2intune_model::{
-    AssignmentTarget, BmsPolicy, BmsRule, BmsSetting, DevicePlatform, EntraDevice, EntraDeviceIx,
-    Group, GroupIx, Guid, IntuneCollection, IntunePolicy, ManagedDevice, ManagedDeviceIx,
-    ManagementAgent, MdmAuthority, Mode, Part, PlanIx, PolicyKind, RuleSettings, SettingValue, Sku,
-    SkuIx, Tenant, User, UserIx,
+    Assignment, AssignmentFilter, AssignmentTarget, Assignments, BmsPolicy, BmsRule, BmsSetting,
+    ConditionalAccessPolicy, DevicePlatform, EntraDevice, EntraDeviceIx, FilterMode, Group,
+    GroupIx, Guid, IntuneCollection, IntunePolicy, ManagedDevice, ManagedDeviceIx, ManagementAgent,
+    MdmAuthority, Mode, Part, PlanIx, PolicyKind, RuleSettings, SettingValue, Sku, SkuIx, Tenant,
+    User, UserIx,
 };
 
 /// Builds a [`Tenant`] step by step. Every Graph part counts as present unless removed with
@@ -241,7 +242,7 @@ impl TenantBuilder {
             manufacturer: dev.manufacturer.map(Into::into),
             model: None,
             compliance_state: Some("compliant".into()),
-            last_sync: None,
+            last_sync: dev.last_sync.map(Into::into),
         });
         ix
     }
@@ -333,17 +334,89 @@ impl TenantBuilder {
             collection,
             odata_type: odata_type.into(),
             display_name: name.into(),
-            assignments: targets
-                .iter()
-                .map(|t| match t {
-                    IntuneTarget::Group(g) => AssignmentTarget::Group(group_id(g)),
-                    IntuneTarget::Exclude(g) => AssignmentTarget::ExclusionGroup(group_id(g)),
-                    IntuneTarget::AllUsers => AssignmentTarget::AllLicensedUsers,
-                    IntuneTarget::AllDevices => AssignmentTarget::AllDevices,
-                })
-                .collect(),
+            assignments: Assignments::Exported(
+                targets
+                    .iter()
+                    .map(|t| match t {
+                        IntuneTarget::Group(g) => Assignment::to(AssignmentTarget::Group {
+                            group_id: group_id(g),
+                        }),
+                        IntuneTarget::Exclude(g) => {
+                            Assignment::to(AssignmentTarget::ExclusionGroup {
+                                group_id: group_id(g),
+                            })
+                        }
+                        IntuneTarget::AllUsers => {
+                            Assignment::to(AssignmentTarget::AllLicensedUsers)
+                        }
+                        IntuneTarget::AllDevices => Assignment::to(AssignmentTarget::AllDevices),
+                        IntuneTarget::Filtered(g) => Assignment {
+                            target: AssignmentTarget::Group {
+                                group_id: group_id(g),
+                            },
+                            filter: Some(AssignmentFilter {
+                                id: "3f8c2a7e-0d1b-4c5e-9a6f-1b2c3d4e5f60".into(),
+                                mode: FilterMode::Include,
+                            }),
+                        },
+                        IntuneTarget::Collection(id) => {
+                            Assignment::to(AssignmentTarget::ConfigurationManagerCollection {
+                                collection_id: (*id).into(),
+                            })
+                        }
+                    })
+                    .collect(),
+            ),
             properties: serde_json::Map::new(),
+            catalog_settings: Vec::new(),
         }
+    }
+
+    /// Adds an existing Intune configuration profile exported without its assignments.
+    pub fn intune_configuration_unexported(&mut self, odata_type: &str, name: &str) {
+        let mut p = self.intune_policy(
+            IntuneCollection::DeviceConfigurations,
+            odata_type,
+            name,
+            &[],
+        );
+        p.assignments = Assignments::NotExported;
+        self.tenant.intune.configurations.push(p);
+    }
+
+    /// Adds an existing Conditional Access policy in `state` that requires a compliant
+    /// device of `include` (`None` = all users) minus `exclude`, on `platforms` (empty = all).
+    pub fn conditional_access(
+        &mut self,
+        name: &str,
+        state: &str,
+        include: Option<&[GroupIx]>,
+        exclude: &[GroupIx],
+        platforms: &[&str],
+    ) {
+        let ids = |groups: &[GroupIx]| -> Vec<Guid> {
+            groups
+                .iter()
+                .map(|g| self.tenant.directory.groups[g.ix()].id)
+                .collect()
+        };
+        let policy = ConditionalAccessPolicy {
+            id: Guid::from_name(&format!("ca:{name}")).to_string().into(),
+            display_name: name.into(),
+            state: state.into(),
+            include_all_users: include.is_none(),
+            include_users: Vec::new(),
+            exclude_users: Vec::new(),
+            include_groups: include.map(ids).unwrap_or_default(),
+            exclude_groups: ids(exclude),
+            include_platforms: platforms.iter().map(|p| (*p).into()).collect(),
+            exclude_platforms: Vec::new(),
+            requires_compliant_device: true,
+            requires_hybrid_join: false,
+            requires_approved_app: false,
+            operator: "OR".into(),
+        };
+        self.tenant.intune.conditional_access.push(policy);
     }
 
     /// Direct access for tests that need an unusual shape.
@@ -377,6 +450,10 @@ pub enum IntuneTarget {
     Exclude(GroupIx),
     AllUsers,
     AllDevices,
+    /// The group, with an include assignment filter.
+    Filtered(GroupIx),
+    /// A Configuration Manager collection.
+    Collection(&'static str),
 }
 
 /// A managed device to add; BMS-managed (`microsoft365ManagedMdm`) unless told otherwise.
@@ -391,6 +468,7 @@ pub struct Dev {
     entra: Option<EntraDeviceIx>,
     enrollment: Option<String>,
     manufacturer: Option<String>,
+    last_sync: Option<String>,
 }
 
 impl Dev {
@@ -405,6 +483,7 @@ impl Dev {
             entra: None,
             enrollment: None,
             manufacturer: None,
+            last_sync: None,
         }
     }
     pub fn ios(name: &str, version: &str) -> Dev {
@@ -441,6 +520,11 @@ impl Dev {
     }
     pub fn enrollment(mut self, enrollment_type: &str) -> Dev {
         self.enrollment = Some(enrollment_type.into());
+        self
+    }
+    /// `lastSyncDateTime`, e.g. `2025-08-14T09:00:00Z`.
+    pub fn last_sync(mut self, when: &str) -> Dev {
+        self.last_sync = Some(when.to_string());
         self
     }
     pub fn manufacturer(mut self, manufacturer: &str) -> Dev {

@@ -38,7 +38,7 @@ fn sample_tenant_raises_at_least_twelve_codes() {
         assessment.finding(Code::NotAssessed).is_none(),
         "the sample has every Graph part"
     );
-    assert_eq!(codes.len(), 16, "the sample raises every code: {names:?}");
+    assert_eq!(codes.len(), 19, "the sample raises every code: {names:?}");
     let count = |code| assessment.finding(code).map(|f| f.count);
     assert_eq!(count(Code::LicenseShortfall), Some(16));
     assert_eq!(count(Code::UnlicensedTargets), Some(1));
@@ -47,6 +47,12 @@ fn sample_tenant_raises_at_least_twelve_codes() {
     assert_eq!(count(Code::PolicyPendingDeletion), Some(1));
     assert_eq!(count(Code::PolicyNotTargeted), Some(2));
     assert_eq!(count(Code::DuplicatePolicies), Some(2));
+    // A filtered settings-catalog assignment and a Configuration Manager collection.
+    assert_eq!(count(Code::IntuneAssignmentsUnknown), Some(2));
+    // The enforced iOS pilot policy (the report-only one for all users is a second, info
+    // finding).
+    assert_eq!(count(Code::ExistingCaRequiresCompliance), Some(1));
+    assert_eq!(count(Code::StaleDevices), Some(4));
     let tenant_again = bms2intune_snapshot::read_snapshot(&root).unwrap();
     let again = assess(&tenant_again, &config);
     assert_eq!(

@@ -8,6 +8,7 @@
 //! 2 bad input (snapshot files, config, options) or bad usage; 3 findings at or above the
 //! `--fail-on` severity (the output is still written).
 
+mod import;
 mod output;
 #[cfg(test)]
 mod reach_tests;
@@ -80,6 +81,36 @@ enum SnapshotCommand {
     ///
     /// Exits with 2 and names the file and JSON path when something is malformed.
     Check(CheckArgs),
+    /// Turn a folder of per-policy backup files (IntuneManagement, IntuneCD, or one Graph
+    /// object per JSON file) into the snapshot's graph/deviceCompliancePolicies.json,
+    /// deviceConfigurations.json, configurationPolicies.json and conditionalAccessPolicies.json.
+    ///
+    /// Prints a note for every file it could not use. Never replaces a file it did not write
+    /// (exit 2 instead); the files appear together or not at all.
+    ImportBackup(ImportBackupArgs),
+}
+
+#[derive(Args)]
+struct ImportBackupArgs {
+    /// The backup folder.
+    #[arg(long, value_name = "DIR")]
+    from: PathBuf,
+    /// The layout of the backup folder.
+    #[arg(long, value_enum)]
+    format: ImportFormat,
+    /// The snapshot folder to write graph/ files into (created if missing).
+    #[arg(long, value_name = "SNAPSHOT")]
+    into: PathBuf,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ImportFormat {
+    /// IntuneManagement (Micke-K): CompliancePolicies/, DeviceConfiguration/, SettingsCatalog/, ConditionalAccess/.
+    Intunemanagement,
+    /// IntuneCD JSON backups: "Compliance Policies/Policies", "Device Configurations", "Settings Catalog", "Conditional Access".
+    Intunecd,
+    /// Any folder tree of files that each hold one Graph object.
+    JsonPerObject,
 }
 
 #[derive(Args)]
@@ -185,7 +216,7 @@ struct PlanArgs {
 
 /// Bad input that is not a snapshot file (a waves file, an option): exit code 2.
 #[derive(Debug)]
-struct BadInput(String);
+pub(crate) struct BadInput(pub(crate) String);
 
 impl std::fmt::Display for BadInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -241,6 +272,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Snapshot(SnapshotCommand::Check(args)) => snapshot_check(args),
+        Command::Snapshot(SnapshotCommand::ImportBackup(args)) => import_backup(args),
         Command::Assess(args) => assess(args),
         Command::Synth(args) => synth(args),
         Command::Plan(args) => plan(args),
@@ -307,6 +339,28 @@ fn assess(args: AssessArgs) -> Result<()> {
     leave(assessment);
     leave(tenant);
     result
+}
+
+fn import_backup(args: ImportBackupArgs) -> Result<()> {
+    use bms2intune_snapshot::backup::BackupFormat;
+    let (format, name) = match args.format {
+        ImportFormat::Intunemanagement => (BackupFormat::IntuneManagement, "intunemanagement"),
+        ImportFormat::Intunecd => (BackupFormat::IntuneCd, "intunecd"),
+        ImportFormat::JsonPerObject => (BackupFormat::JsonPerObject, "json-per-object"),
+    };
+    let summary = import::import_into(&args.from, format, name, &args.into)?;
+    println!(
+        "Imported {} object(s) into {}:",
+        summary.used,
+        args.into.display()
+    );
+    for (file, n) in &summary.written {
+        println!("  {file}  {n}");
+    }
+    for note in &summary.notes {
+        println!("note: {note}");
+    }
+    Ok(())
 }
 
 fn snapshot_check(args: CheckArgs) -> Result<()> {
@@ -491,14 +545,14 @@ fn print_impact_summary(plan: &bms2intune_plan::PlanDocument) {
     let i = &plan.impact;
     let c = &i.by_outcome;
     eprintln!(
-        "Impact: {} user(s) on {} user-platform(s): {} setting(s) unchanged, {} stricter, {} looser, {} in conflict, {} lost, {} new.",
-        i.users, i.user_platforms, c.unchanged, c.stricter, c.looser, c.conflict, c.lost, c.new
+        "Impact: {} user(s) on {} user-platform(s): {} setting(s) unchanged, {} stricter, {} looser, {} in conflict, {} lost, {} new, {} unknown.",
+        i.users, i.user_platforms, c.unchanged, c.stricter, c.looser, c.conflict, c.lost, c.new, c.unknown
     );
     if i.unplaced.users > 0 {
         let u = &i.unplaced.by_outcome;
         eprintln!(
-            "  of which {} unplaced user(s), once licensed: {} stricter, {} looser, {} in conflict, {} lost, {} new (impact.csv: wave \"unplaced\").",
-            i.unplaced.users, u.stricter, u.looser, u.conflict, u.lost, u.new
+            "  of which {} unplaced user(s), once licensed: {} stricter, {} looser, {} in conflict, {} lost, {} new, {} unknown (impact.csv: wave \"unplaced\").",
+            i.unplaced.users, u.stricter, u.looser, u.conflict, u.lost, u.new, u.unknown
         );
     }
     let waves: Vec<String> = plan
@@ -525,6 +579,14 @@ fn print_impact_summary(plan: &bms2intune_plan::PlanDocument) {
         eprintln!(
             "Conflicts with Intune objects: {} (see report.html and plan.json \"conflicts\").",
             plan.conflicts.len()
+        );
+    }
+    let unchecked = &plan.impact.conflicts_unchecked;
+    if !unchecked.is_empty() {
+        eprintln!(
+            "Conflicts not checked with {} existing Intune polic{} whose targets are unknown (finding intune-assignments-unknown; plan.json \"impact.conflictsUnchecked\").",
+            unchecked.len(),
+            if unchecked.len() == 1 { "y" } else { "ies" }
         );
     }
 }

@@ -99,8 +99,9 @@ fn snapshot_check_prints_the_sample_counts() {
         serde_json::json!({"microsoft365ManagedMdm": 88, "mdm": 36, "googleCloudDevicePolicyController": 5, "eas": 3})
     );
     assert_eq!(d["intuneCompliancePolicies"], 4);
-    assert_eq!(d["intuneConfigurationProfiles"], 4);
-    assert_eq!(d["conditionalAccessPolicies"], 3);
+    assert_eq!(d["intuneConfigurationProfiles"], 5);
+    assert_eq!(d["intuneSettingsCatalogPolicies"], 2);
+    assert_eq!(d["conditionalAccessPolicies"], 4);
     assert_eq!(summary["organization"], "Contoso Ltd");
 
     let text = run(&[
@@ -243,7 +244,7 @@ fn assess_prints_findings_and_gates_with_exit_3() {
     let table = stdout(&o);
     assert!(table.contains("license-shortfall"), "{table}");
     assert!(
-        table.contains("16 findings: 2 blockers, 10 warnings, 4 info"),
+        table.contains("20 findings: 2 blockers, 12 warnings, 6 info"),
         "{table}"
     );
 
@@ -259,7 +260,7 @@ fn assess_prints_findings_and_gates_with_exit_3() {
 
     let o = run(&["assess", "--snapshot", snap.to_str().unwrap(), "--json"]);
     let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(json["findings"].as_array().unwrap().len(), 16);
+    assert_eq!(json["findings"].as_array().unwrap().len(), 20);
 }
 
 #[test]

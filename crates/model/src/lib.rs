@@ -24,7 +24,8 @@ pub use directory::{
 };
 pub use guid::{Guid, GuidText};
 pub use intune::{
-    AssignmentTarget, ConditionalAccessPolicy, IntuneCollection, IntunePolicy, IntuneState,
+    Assignment, AssignmentFilter, AssignmentTarget, Assignments, CatalogSetting,
+    ConditionalAccessPolicy, FilterMode, IntuneCollection, IntunePolicy, IntuneState, Unknown,
 };
 pub use setting::{BmsSetting, RuleSettings, SettingValue, ValueKind};
 pub use tenant::{Part, Parts, Tenant};

@@ -20,10 +20,11 @@ pub enum Part {
     DeviceCompliancePolicies,
     DeviceConfigurations,
     ConditionalAccessPolicies,
+    ConfigurationPolicies,
 }
 
 impl Part {
-    pub const ALL: [Part; 10] = [
+    pub const ALL: [Part; 11] = [
         Part::Organization,
         Part::SubscribedSkus,
         Part::Users,
@@ -34,6 +35,7 @@ impl Part {
         Part::DeviceCompliancePolicies,
         Part::DeviceConfigurations,
         Part::ConditionalAccessPolicies,
+        Part::ConfigurationPolicies,
     ];
 
     /// The file or folder name under `graph/`, without `.json`.
@@ -49,6 +51,7 @@ impl Part {
             Part::DeviceCompliancePolicies => "deviceCompliancePolicies",
             Part::DeviceConfigurations => "deviceConfigurations",
             Part::ConditionalAccessPolicies => "conditionalAccessPolicies",
+            Part::ConfigurationPolicies => "configurationPolicies",
         }
     }
 }

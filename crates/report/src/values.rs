@@ -202,7 +202,7 @@ pub fn severity_label(s: &str) -> String {
 }
 
 /// The simulation outcomes of issue 5, in report order: (JSON spelling, label, meaning).
-pub const OUTCOMES: [(&str, &str, &str); 6] = [
+pub const OUTCOMES: [(&str, &str, &str); 7] = [
     (
         "unchanged",
         "Unchanged",
@@ -217,6 +217,11 @@ pub const OUTCOMES: [(&str, &str, &str); 6] = [
     ),
     ("lost", "Lost", "BMS set it and nothing replaces it"),
     ("new", "New", "not managed before"),
+    (
+        "unknown",
+        "Unknown",
+        "an existing policy whose targets are unknown may set it",
+    ),
 ];
 
 /// A CSS-class-safe token: ASCII letters, digits and `-` only (anything else becomes `-`).

@@ -294,6 +294,9 @@ pub struct AffectedUser {
 #[derive(Debug, Serialize)]
 pub struct Conflicts {
     pub list: Vec<ConflictView>,
+    /// Existing policies whose targets are unknown, conflicts with which were not checked:
+    /// `name (reasons)`.
+    pub unchecked: Vec<String>,
     /// How Intune resolves them, neither-applies first.
     pub by_rule: Vec<RuleCount>,
 }
@@ -472,7 +475,8 @@ pub fn build(root: &Value) -> View {
     let signals = messages::Signals::of(root);
 
     let findings = v::get(root, "findings").map(|f| findings(v::as_list(f)));
-    let conflicts = v::get(root, "conflicts").map(|c| conflicts(v::as_list(c)));
+    let unchecked = v::get(root, "impact").map_or(&[][..], |i| v::list(i, "conflictsUnchecked"));
+    let conflicts = v::get(root, "conflicts").map(|c| conflicts(v::as_list(c), unchecked));
     let waves_raw = v::get(root, "waves").map(v::as_list);
     let steps_raw = v::get(root, "steps").map(v::as_list);
     let waves = waves_raw.map(|w| waves(root, w, steps_raw.unwrap_or(&[])));
@@ -711,10 +715,19 @@ fn summary(
         ));
     }
     if let Some(c) = conflicts {
+        let unchecked =
+            v::get(root, "impact").map_or(0, |i| v::list(i, "conflictsUnchecked").len());
         facts.push(fact(
             "Conflicts",
             c,
-            Some("with existing Intune policies".into()),
+            Some(if unchecked == 0 {
+                "with existing Intune policies".into()
+            } else {
+                format!(
+                    "with existing Intune policies; {} not checked: targets unknown",
+                    v::plural(unchecked as u64, "policy", "policies")
+                )
+            }),
         ));
     }
     if let Some(w) = waves {
@@ -1209,18 +1222,19 @@ fn impact(imp: &Value) -> Impact {
     };
     // Outcome positions in `OUTCOMES`.
     let at = |key: &str| OUTCOMES.iter().position(|o| o.0 == key).unwrap_or(0);
-    let (stricter, looser, conflict, lost, new) = (
+    let (stricter, looser, conflict, lost, new, unknown) = (
         at("stricter"),
         at("looser"),
         at("conflict"),
         at("lost"),
         at("new"),
+        at("unknown"),
     );
     struct Ranked {
         /// Changes to what BMS enforced (stricter, looser, conflict, lost).
         enforced: u64,
         new: u64,
-        /// Turns looser, conflicts or is lost: always listed.
+        /// Turns looser, conflicts, is lost or cannot be told: always listed.
         must: bool,
         row: ImpactRow,
     }
@@ -1237,7 +1251,7 @@ fn impact(imp: &Value) -> Impact {
             Ranked {
                 enforced: n[stricter] + n[looser] + n[conflict] + n[lost],
                 new: n[new],
-                must: n[looser] + n[conflict] + n[lost] > 0,
+                must: n[looser] + n[conflict] + n[lost] + n[unknown] > 0,
                 row: ImpactRow {
                     name,
                     platform: v::text(r, "platform").map(|p| v::platform_label(&p)),
@@ -1367,7 +1381,7 @@ fn conflict_rule(rule: &str) -> (usize, String) {
     }
 }
 
-fn conflicts(list: &[Value]) -> Conflicts {
+fn conflicts(list: &[Value], unchecked: &[Value]) -> Conflicts {
     let mut views: Vec<(usize, ConflictView)> = list
         .iter()
         .map(|c| {
@@ -1390,6 +1404,16 @@ fn conflicts(list: &[Value]) -> Conflicts {
     by_rule.sort_by_key(|r| r.0);
     Conflicts {
         list: views.into_iter().map(|(_, c)| c).collect(),
+        unchecked: unchecked
+            .iter()
+            .map(|o| {
+                let name = v::text(o, "displayName").unwrap_or_default();
+                match v::texts(o, "reasons").join("; ") {
+                    r if r.is_empty() => name,
+                    r => format!("{name} ({r})"),
+                }
+            })
+            .collect(),
         by_rule: by_rule
             .into_iter()
             .map(|(rank, label, count)| RuleCount {

@@ -13,6 +13,8 @@
 use crate::objects::{catalog, Origin, SimObject};
 use crate::resolve::{resolve, Contribution, ObjectKind, Rule};
 use crate::strictness::{compare, strictness};
+pub use crate::uncertain::UncheckedObject;
+use crate::uncertain::{unchecked_objects, unknown_if_uncertain};
 use bms2intune_analysis::devices::{is_android_enterprise, windows_kind, DevicesByUser};
 use bms2intune_analysis::{BitSet, BmsTargets, Membership};
 use bms2intune_mapping::{Collection, Fidelity, Mapping, TargetPlatform};
@@ -44,16 +46,20 @@ pub enum Outcome {
     Lost,
     /// Not managed under BMS; Intune will enforce it.
     New,
+    /// An existing Intune object whose reach is not known (a filter, a Configuration
+    /// Manager collection, assignments not exported) may set it: the result cannot be told.
+    Unknown,
 }
 
 impl Outcome {
-    pub const ALL: [Outcome; 6] = [
+    pub const ALL: [Outcome; 7] = [
         Outcome::Unchanged,
         Outcome::Stricter,
         Outcome::Looser,
         Outcome::Conflict,
         Outcome::Lost,
         Outcome::New,
+        Outcome::Unknown,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -64,6 +70,7 @@ impl Outcome {
             Outcome::Conflict => "conflict",
             Outcome::Lost => "lost",
             Outcome::New => "new",
+            Outcome::Unknown => "unknown",
         }
     }
 }
@@ -78,6 +85,7 @@ pub struct Counts {
     pub conflict: u64,
     pub lost: u64,
     pub new: u64,
+    pub unknown: u64,
 }
 
 impl Counts {
@@ -89,13 +97,14 @@ impl Counts {
             Outcome::Conflict => &mut self.conflict,
             Outcome::Lost => &mut self.lost,
             Outcome::New => &mut self.new,
+            Outcome::Unknown => &mut self.unknown,
         };
         *slot += n;
     }
 
     /// Everything but `unchanged`.
     pub fn changed(&self) -> u64 {
-        self.stricter + self.looser + self.conflict + self.lost + self.new
+        self.stricter + self.looser + self.conflict + self.lost + self.new + self.unknown
     }
 }
 
@@ -240,6 +249,8 @@ pub struct Impact {
     pub by_setting: Vec<SettingImpact>,
     pub most_affected_users: Vec<AffectedUser>,
     pub assumptions: Vec<String>,
+    /// Existing objects whose reach is unknown: conflicts with them were not checked.
+    pub conflicts_unchecked: Vec<UncheckedObject>,
 }
 
 /// The whole simulation.
@@ -457,6 +468,7 @@ pub fn simulate(input: &SimulationInput) -> Simulation {
         by_setting: totals.by_setting(),
         most_affected_users: per_user.most_affected(dir),
         assumptions,
+        conflicts_unchecked: unchecked_objects(&objects),
     };
     let conflicts = conflict_list(dir, &objects, &memberships, conflicts);
     Simulation {
@@ -691,9 +703,14 @@ fn resolve_signature(
         });
         let after = resolution.as_ref().and_then(|r| r.value);
         let outcome = outcome_of(key, before.get(key), after, conflicted);
+        let outcome = unknown_if_uncertain(outcome, objects, contributions.get(key));
         if let Some(r) = &resolution {
             for &(a, b, rule) in &r.disagreements {
                 if !objects[a as usize].is_generated() && !objects[b as usize].is_generated() {
+                    continue;
+                }
+                if !objects[a as usize].reach_known() || !objects[b as usize].reach_known() {
+                    // Listed in `conflicts_unchecked`, not as a conflict.
                     continue;
                 }
                 let (x, y) = if a <= b { (a, b) } else { (b, a) };

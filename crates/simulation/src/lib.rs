@@ -9,17 +9,20 @@
 //!
 //! Modules: [`strictness`] (which value is more restrictive; assumptions labelled),
 //! [`resolve`] (Intune's per-setting conflict rules), [`objects`] (generated and existing
-//! objects with their assignments), [`engine`] (signatures, outcomes, conflicts, totals).
+//! objects with their assignments), [`settings_catalog`] (the covered settings-catalog
+//! definitions, as Graph properties), [`engine`] (signatures, outcomes, conflicts, totals).
 
 pub mod engine;
 pub mod objects;
 pub mod resolve;
+pub mod settings_catalog;
 pub mod strictness;
+pub mod uncertain;
 
 pub use engine::{
     simulate, AffectedUser, Conflict, Counts, Impact, ImpactRow, ObjectRef, Outcome,
     PlatformImpact, SettingImpact, SettingOutcome, Signature, Simulation, SimulationInput,
-    UnplacedImpact,
+    UncheckedObject, UnplacedImpact,
 };
 pub use objects::{Origin, SimObject};
 pub use resolve::{ObjectKind, Rule};

@@ -4,10 +4,13 @@
 //! configured settings as `(Graph property, value)` pairs.
 
 use crate::resolve::ObjectKind;
+use crate::settings_catalog;
 use crate::strictness::is_unconfigured;
 use bms2intune_analysis::{BitSet, Membership};
 use bms2intune_mapping::{Collection, Mapping, TargetPlatform};
-use bms2intune_model::{AssignmentTarget, Directory, Guid, IntunePolicy, Tenant};
+use bms2intune_model::{
+    AssignmentTarget, Assignments, Directory, Guid, IntuneCollection, IntunePolicy, Tenant,
+};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -44,11 +47,20 @@ pub struct SimObject {
     pub devices: BitSet,
     /// Configured settings, sorted by property name.
     pub settings: Vec<(String, Value)>,
+    /// Why who this object reaches is not exactly known (assignments not exported, a
+    /// filter, a Configuration Manager collection, …); empty when it is. When not empty,
+    /// `users` and `devices` are whom it *may* reach.
+    pub reach_unknown: Vec<String>,
 }
 
 impl SimObject {
     pub fn is_generated(&self) -> bool {
         matches!(self.origin, Origin::Generated { .. })
+    }
+
+    /// Whether who this object reaches is exactly known.
+    pub fn reach_known(&self) -> bool {
+        self.reach_unknown.is_empty()
     }
 }
 
@@ -160,7 +172,7 @@ fn assigned(
 }
 
 /// Builds the object list: generated objects first (in mapping order), then existing ones
-/// (compliance, then configuration, in snapshot order).
+/// (compliance, then configuration, then settings catalog, in snapshot order).
 pub fn catalog(tenant: &Tenant, membership: &Membership, mapping: &Mapping) -> Vec<SimObject> {
     let dir = &tenant.directory;
     let mut objects = Vec::new();
@@ -201,6 +213,7 @@ pub fn catalog(tenant: &Tenant, membership: &Membership, mapping: &Mapping) -> V
             users,
             devices,
             settings: settings_of(odata_type, map.iter()),
+            reach_unknown: Vec::new(),
         });
     }
     let existing = tenant
@@ -213,6 +226,7 @@ pub fn catalog(tenant: &Tenant, membership: &Membership, mapping: &Mapping) -> V
                 .intune
                 .configurations
                 .iter()
+                .chain(&tenant.intune.configuration_policies)
                 .map(|p| (p, ObjectKind::Configuration)),
         );
     for (policy, kind) in existing {
@@ -229,16 +243,43 @@ fn existing_object(
     policy: &IntunePolicy,
     kind: ObjectKind,
 ) -> Option<SimObject> {
-    let platform = platform_of_type(&policy.odata_type)?;
+    let (platform, settings) = if policy.collection == IntuneCollection::ConfigurationPolicies {
+        let platform = settings_catalog::platform_of(policy)?;
+        (platform, settings_catalog::graph_settings(policy, platform))
+    } else {
+        (
+            platform_of_type(&policy.odata_type)?,
+            settings_of(&policy.odata_type, policy.properties.iter()),
+        )
+    };
+    let name = |id: Guid| {
+        dir.group(id)
+            .map(|g| dir.groups[g.ix()].display_name.to_string())
+    };
+    let reach_unknown: Vec<String> = policy
+        .unknowns_with(&name)
+        .iter()
+        .map(|u| u.describe())
+        .collect();
     let mut include = Vec::new();
     let mut exclude = Vec::new();
     let (mut all_users, mut all_devices) = (false, false);
-    for target in &policy.assignments {
-        match target {
-            AssignmentTarget::Group(g) => include.push(*g),
-            AssignmentTarget::ExclusionGroup(g) => exclude.push(*g),
-            AssignmentTarget::AllLicensedUsers => all_users = true,
-            AssignmentTarget::AllDevices => all_devices = true,
+    match &policy.assignments {
+        // Who it reaches is unknown: it may reach anyone.
+        Assignments::NotExported => (all_users, all_devices) = (true, true),
+        Assignments::Exported(list) => {
+            for a in list {
+                // A filtered target may reach any of its members (the filter's rule is not
+                // evaluated); a target the tool cannot evaluate, anyone.
+                match &a.target {
+                    AssignmentTarget::Group { group_id } => include.push(*group_id),
+                    AssignmentTarget::ExclusionGroup { group_id } => exclude.push(*group_id),
+                    AssignmentTarget::AllLicensedUsers => all_users = true,
+                    AssignmentTarget::AllDevices => all_devices = true,
+                    AssignmentTarget::ConfigurationManagerCollection { .. } => all_devices = true,
+                    AssignmentTarget::Unevaluable { .. } => (all_users, all_devices) = (true, true),
+                }
+            }
         }
     }
     let (users, devices) = assigned(dir, membership, &include, &exclude, all_users, all_devices);
@@ -252,7 +293,8 @@ fn existing_object(
         platform,
         users,
         devices,
-        settings: settings_of(&policy.odata_type, policy.properties.iter()),
+        settings,
+        reach_unknown,
     })
 }
 

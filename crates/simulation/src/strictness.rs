@@ -5,6 +5,10 @@
 //! a few documented-by-meaning rules (a longer minimum password is stricter) and the
 //! conventions we assume elsewhere. Every rule says whether it is an assumption, and the
 //! simulation output carries that label.
+//!
+//! Existing settings-catalog policies are compared through the same properties: the table of
+//! covered setting definition IDs, each with the property whose order applies here, is
+//! [`crate::settings_catalog::COVERED`].
 
 use serde::Serialize;
 use serde_json::Value;

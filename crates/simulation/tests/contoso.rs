@@ -125,6 +125,12 @@ const PLANTED: &[(&str, &str, &str)] = &[
         "Engineering Devices",
         "passwordMinutesOfInactivityBeforeScreenTimeout",
     ),
+    // The settings catalog: `com.apple.mobiledevice.passwordpolicy_maxfailedattempts` 5.
+    (
+        "iOS - Passcode and iCloud (settings catalog)",
+        "Engineering Devices",
+        "passcodeSignInFailureCountBeforeWipe",
+    ),
 ];
 
 /// Planted against "All Mobile Baseline": its users are all in higher-priority policies, so
@@ -368,9 +374,30 @@ fn every_outcome_occurs_and_totals_add_up() {
             && c.looser > 0
             && c.conflict > 0
             && c.lost > 0
-            && c.new > 0,
+            && c.new > 0
+            && c.unknown > 0,
         "{c:?}"
     );
+    assert_eq!(c.unknown, 39, "as examples/contoso/README.md states");
+    // The filtered settings-catalog assignment and the Configuration Manager collection are
+    // the two objects whose conflicts could not be checked, and they are in no conflict.
+    let unchecked: Vec<&str> = sim
+        .impact
+        .conflicts_unchecked
+        .iter()
+        .map(|o| o.display_name.as_str())
+        .collect();
+    assert_eq!(
+        unchecked,
+        [
+            "Co-managed PCs - Device Lock",
+            "Windows - Device Lock (settings catalog)"
+        ]
+    );
+    assert!(!sim.conflicts.iter().any(|c| c
+        .objects
+        .iter()
+        .any(|o| unchecked.contains(&o.display_name.as_str()))));
     let per_setting: u64 = sim
         .impact
         .by_setting

@@ -5,13 +5,13 @@
 //! holds a second copy of a million users. Each file is optional: what was present is recorded
 //! in [`Parts`], so later stages can say what they could not assess.
 
-use crate::error::{describe, InputError};
+use crate::error::InputError;
+use crate::intune::{conditional_access_policy, intune_policy, settings_catalog_policy};
 use crate::page::{for_each_item, refuse_item};
 use bms2intune_model::directory::{AssignedLicense, AssignedPlan, Organization, SkuPlan};
 use bms2intune_model::{
-    AssignmentTarget, ConditionalAccessPolicy, DevicePlatform, Directory, EntraDevice, Group, Guid,
-    IntuneCollection, IntunePolicy, IntuneState, ManagedDevice, ManagementAgent, MdmAuthority,
-    Part, Parts, Sku, User,
+    DevicePlatform, Directory, EntraDevice, Group, Guid, IntuneCollection, IntuneState,
+    ManagedDevice, ManagementAgent, MdmAuthority, Part, Parts, Sku, User,
 };
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
@@ -338,6 +338,7 @@ pub fn read_graph(
         Part::DeviceConfigurations,
         IntuneCollection::DeviceConfigurations,
     )?;
+    reader.settings_catalog()?;
     reader.conditional_access()?;
     Ok(())
 }
@@ -772,7 +773,31 @@ impl Reader<'_> {
                         IntuneCollection::DeviceConfigurations => {
                             intune.configurations.push(policy)
                         }
+                        IntuneCollection::ConfigurationPolicies => {
+                            intune.configuration_policies.push(policy)
+                        }
                     }
+                    Ok(())
+                })
+                .map(|_| ())
+            },
+        )
+    }
+
+    /// `configurationPolicies.json | configurationPolicies/` (the settings catalog, from
+    /// `GET /beta/deviceManagement/configurationPolicies?$expand=settings,assignments`).
+    fn settings_catalog(&mut self) -> Result<(), InputError> {
+        let intune = &mut *self.intune;
+        each_page(
+            self.files,
+            Part::ConfigurationPolicies,
+            self.parts,
+            &mut self.text,
+            |file, text| {
+                for_each_item::<Map<String, Value>, _>(file, text, |object, _| {
+                    intune
+                        .configuration_policies
+                        .push(settings_catalog_policy(object)?);
                     Ok(())
                 })
                 .map(|_| ())
@@ -806,130 +831,4 @@ fn merge_sorted<T: Ord>(list: &mut Vec<T>, new: Vec<T>) {
     list.extend(new);
     list.sort_unstable();
     list.dedup();
-}
-
-fn text_field(object: &Map<String, Value>, key: &str, required: bool) -> Result<Box<str>, String> {
-    match object.get(key) {
-        Some(Value::String(s)) => Ok(s.as_str().into()),
-        None | Some(Value::Null) if !required => Ok("".into()),
-        None | Some(Value::Null) => Err(format!("{key}: expected a string, but it is missing")),
-        Some(other) => Err(format!("{key}: expected a string, got {}", describe(other))),
-    }
-}
-
-fn intune_policy(
-    mut object: Map<String, Value>,
-    collection: IntuneCollection,
-) -> Result<IntunePolicy, String> {
-    let odata_type = text_field(&object, "@odata.type", true)?;
-    let odata_type: Box<str> = odata_type
-        .trim_start_matches('#')
-        .trim_start_matches("microsoft.graph.")
-        .into();
-    let id = text_field(&object, "id", true)?;
-    let display_name = text_field(&object, "displayName", false)?;
-    let mut assignments = Vec::new();
-    match object.remove("assignments") {
-        None | Some(Value::Null) => {}
-        Some(Value::Array(items)) => {
-            for (i, a) in items.iter().enumerate() {
-                let where_ = format!("assignments[{i}].target");
-                let target = a
-                    .get("target")
-                    .and_then(Value::as_object)
-                    .ok_or_else(|| format!("{where_}: expected an object"))?;
-                let kind = target
-                    .get("@odata.type")
-                    .and_then(Value::as_str)
-                    .unwrap_or("");
-                let group = || -> Result<Guid, String> {
-                    let value = target.get("groupId").unwrap_or(&Value::Null);
-                    value.as_str().and_then(Guid::parse).ok_or_else(|| {
-                        format!("{where_}.groupId: expected a GUID, got {}", describe(value))
-                    })
-                };
-                let target = match kind.trim_start_matches('#').trim_start_matches("microsoft.graph.") {
-                    "groupAssignmentTarget" => AssignmentTarget::Group(group()?),
-                    "exclusionGroupAssignmentTarget" => AssignmentTarget::ExclusionGroup(group()?),
-                    "allLicensedUsersAssignmentTarget" => AssignmentTarget::AllLicensedUsers,
-                    "allDevicesAssignmentTarget" => AssignmentTarget::AllDevices,
-                    other => {
-                        return Err(format!(
-                            "{where_}.@odata.type: expected an assignment target type such as #microsoft.graph.groupAssignmentTarget, got {other:?}"
-                        ))
-                    }
-                };
-                assignments.push(target);
-            }
-        }
-        Some(other) => {
-            return Err(format!(
-                "assignments: expected an array, got {}",
-                describe(&other)
-            ))
-        }
-    }
-    Ok(IntunePolicy {
-        id,
-        collection,
-        odata_type,
-        display_name,
-        assignments,
-        properties: object,
-    })
-}
-
-fn guid_array(value: Option<&Value>, where_: &str) -> Result<Vec<Guid>, String> {
-    match value {
-        None | Some(Value::Null) => Ok(Vec::new()),
-        Some(Value::Array(items)) => items
-            .iter()
-            .enumerate()
-            .filter_map(|(i, v)| match v.as_str() {
-                // "All", "None", "GuestsOrExternalUsers" are keywords, not groups.
-                Some(s) if Guid::parse(s).is_none() && !s.contains('-') => None,
-                Some(s) => Some(
-                    Guid::parse(s)
-                        .ok_or_else(|| format!("{where_}[{i}]: expected a GUID, got {s:?}")),
-                ),
-                None => Some(Err(format!(
-                    "{where_}[{i}]: expected a GUID, got {}",
-                    describe(v)
-                ))),
-            })
-            .collect(),
-        Some(other) => Err(format!(
-            "{where_}: expected an array, got {}",
-            describe(other)
-        )),
-    }
-}
-
-fn conditional_access_policy(
-    object: &Map<String, Value>,
-) -> Result<ConditionalAccessPolicy, String> {
-    let users = object.get("conditions").and_then(|c| c.get("users"));
-    let compliant = object
-        .get("grantControls")
-        .and_then(|g| g.get("builtInControls"))
-        .and_then(Value::as_array)
-        .is_some_and(|controls| {
-            controls
-                .iter()
-                .any(|c| c.as_str() == Some("compliantDevice"))
-        });
-    Ok(ConditionalAccessPolicy {
-        id: text_field(object, "id", true)?,
-        display_name: text_field(object, "displayName", false)?,
-        state: text_field(object, "state", false)?,
-        include_groups: guid_array(
-            users.and_then(|u| u.get("includeGroups")),
-            "conditions.users.includeGroups",
-        )?,
-        exclude_groups: guid_array(
-            users.and_then(|u| u.get("excludeGroups")),
-            "conditions.users.excludeGroups",
-        )?,
-        requires_compliant_device: compliant,
-    })
 }

@@ -7,9 +7,11 @@
 //! nothing here panics on any input. The file system is touched only in [`read_snapshot`];
 //! everything below it works on text.
 
+pub mod backup;
 pub mod bms;
 pub mod error;
 pub mod graph;
+mod intune;
 pub mod page;
 pub mod powershell;
 pub mod summary;

@@ -52,6 +52,7 @@ pub struct DirectorySummary {
     pub managed_devices_by_agent: BTreeMap<&'static str, usize>,
     pub intune_compliance_policies: usize,
     pub intune_configuration_profiles: usize,
+    pub intune_settings_catalog_policies: usize,
     pub conditional_access_policies: usize,
 }
 
@@ -116,6 +117,7 @@ pub fn summarize(tenant: &Tenant) -> SnapshotSummary {
             managed_devices_by_agent: by_agent,
             intune_compliance_policies: tenant.intune.compliance_policies.len(),
             intune_configuration_profiles: tenant.intune.configurations.len(),
+            intune_settings_catalog_policies: tenant.intune.configuration_policies.len(),
             conditional_access_policies: tenant.intune.conditional_access.len(),
         }
     });
@@ -222,9 +224,10 @@ impl SnapshotSummary {
                 );
                 let _ = writeln!(
                     out,
-                    "Intune policies   {} compliance, {} configuration, {} Conditional Access",
+                    "Intune policies   {} compliance, {} configuration, {} settings catalog, {} Conditional Access",
                     d.intune_compliance_policies,
                     d.intune_configuration_profiles,
+                    d.intune_settings_catalog_policies,
                     d.conditional_access_policies
                 );
             }

@@ -2,7 +2,8 @@
 //! files, joins between users, groups and devices, and errors with JSON paths.
 
 use bms2intune_model::{
-    AssignmentTarget, DevicePlatform, Guid, ManagementAgent, MdmAuthority, Part,
+    Assignment, AssignmentTarget, Assignments, DevicePlatform, Guid, ManagementAgent, MdmAuthority,
+    Part,
 };
 use bms2intune_snapshot::read_snapshot;
 use std::path::Path;
@@ -165,11 +166,15 @@ fn reads_and_joins_the_directory() {
     assert_eq!(policy.odata_type.as_ref(), "iosCompliancePolicy");
     assert_eq!(
         policy.assignments,
-        [
-            AssignmentTarget::Group(guid(SALES)),
-            AssignmentTarget::ExclusionGroup(guid(EMEA)),
-            AssignmentTarget::AllLicensedUsers
-        ]
+        Assignments::Exported(vec![
+            Assignment::to(AssignmentTarget::Group {
+                group_id: guid(SALES)
+            }),
+            Assignment::to(AssignmentTarget::ExclusionGroup {
+                group_id: guid(EMEA)
+            }),
+            Assignment::to(AssignmentTarget::AllLicensedUsers)
+        ])
     );
     assert_eq!(policy.properties["passcodeMinimumLength"], 6);
     assert!(!policy.properties.contains_key("assignments"));
@@ -250,8 +255,11 @@ fn graph_errors_name_file_and_path() {
         r##"graph/managedDevices.json: value[0].userId: expected a GUID, got "not-a-guid""##
     );
     assert_eq!(
-        error_after("graph/deviceConfigurations.json", r##"{"value":[{"@odata.type":"#microsoft.graph.iosGeneralDeviceConfiguration","id":"1","assignments":[{"target":{"@odata.type":"#microsoft.graph.groupAssignmentTarget","groupId":null}}]}]}"##),
-        "graph/deviceConfigurations.json: value[0]: assignments[0].target.groupId: expected a GUID, got null"
+        error_after(
+            "graph/deviceConfigurations.json",
+            r##"{"value":[{"@odata.type":"#microsoft.graph.iosGeneralDeviceConfiguration","id":"1","assignments":[{"target":"#microsoft.graph.groupAssignmentTarget"}]}]}"##
+        ),
+        "graph/deviceConfigurations.json: value[0]: assignments[0].target: expected an object"
     );
     let dir = tempfile::tempdir().unwrap();
     base(dir.path());

@@ -1,5 +1,5 @@
-//! Writes the existing Intune compliance and configuration policies (with `$expand=assignments`)
-//! and the Conditional Access policies, shaped like the Contoso sample's, assigned to the
+//! Writes the existing Intune compliance and configuration policies (with `$expand=assignments`),
+//! a settings-catalog policy and the Conditional Access policies, shaped like the Contoso sample's, assigned to the
 //! synthetic tenant's groups so that they overlap BMS targets.
 
 use crate::json::guid_text;
@@ -344,5 +344,54 @@ pub fn write<E>(plan: &TenantPlan, sink: &mut Sink<E>) -> Result<(), E> {
     sink.file(
         "graph/conditionalAccessPolicies.json",
         &page("identity/conditionalAccess/policies", policies),
-    )
+    )?;
+    settings_catalog(plan, sink)
+}
+
+/// One iOS settings-catalog policy (Graph beta, `$expand=settings,assignments`) for the iOS
+/// pilot users: a passcode length and an iCloud restriction that BMS policies also set. Its
+/// own random stream keeps every other file as it was.
+fn settings_catalog<E>(plan: &TenantPlan, sink: &mut Sink<E>) -> Result<(), E> {
+    let mut rng = Rng::new(plan.options.seed, MISC_STREAM | 0x1E);
+    let id = guid_text(rng.guid());
+    let choice = |definition: &str, option: &str| {
+        json!({
+            "@odata.type": "#microsoft.graph.deviceManagementConfigurationChoiceSettingInstance",
+            "settingDefinitionId": definition,
+            "choiceSettingValue": { "value": format!("{definition}_{option}"), "children": [] }
+        })
+    };
+    let policy = json!({
+        "id": id,
+        "name": "iOS - Passcode and iCloud (settings catalog)",
+        "description": "Settings catalog baseline for the iOS pilot.",
+        "platforms": "iOS",
+        "technologies": "mdm,appleRemoteManagement",
+        "settings": [
+            { "id": "0", "settingInstance": {
+                "@odata.type": "#microsoft.graph.deviceManagementConfigurationGroupSettingCollectionInstance",
+                "settingDefinitionId": "com.apple.mobiledevice.passwordpolicy_com.apple.mobiledevice.passwordpolicy",
+                "groupSettingCollectionValue": [{ "children": [
+                    choice("com.apple.mobiledevice.passwordpolicy_forcepin", "true"),
+                    { "@odata.type": "#microsoft.graph.deviceManagementConfigurationSimpleSettingInstance",
+                      "settingDefinitionId": "com.apple.mobiledevice.passwordpolicy_minlength",
+                      "simpleSettingValue": { "@odata.type": "#microsoft.graph.deviceManagementConfigurationIntegerSettingValue", "value": 6 } }
+                ]}]
+            }},
+            { "id": "1", "settingInstance": choice("com.apple.applicationaccess_allowcloudbackup", "false") }
+        ],
+        "assignments": [{ "id": format!("{id}_{}", group(plan, tenant::INTUNE_IOS)), "target": {
+            "@odata.type": "#microsoft.graph.groupAssignmentTarget",
+            "deviceAndAppManagementAssignmentFilterId": null,
+            "deviceAndAppManagementAssignmentFilterType": "none",
+            "groupId": group(plan, tenant::INTUNE_IOS)
+        }}]
+    });
+    let doc = json!({
+        "@odata.context": "https://graph.microsoft.com/beta/$metadata#deviceManagement/configurationPolicies(settings(),assignments())",
+        "value": [policy],
+    });
+    let mut bytes = serde_json::to_vec_pretty(&doc).unwrap_or_default();
+    bytes.push(b'\n');
+    sink.file("graph/configurationPolicies.json", &bytes)
 }

@@ -201,6 +201,13 @@ fn the_reader_accepts_it_and_the_scenario_is_there() {
     assert_eq!(tenant.intune.compliance_policies.len(), 4);
     assert_eq!(tenant.intune.configurations.len(), 4);
     assert_eq!(tenant.intune.conditional_access.len(), 3);
+    let catalog = &tenant.intune.configuration_policies;
+    assert_eq!(catalog.len(), 1);
+    assert_eq!(
+        catalog[0].catalog_settings.len(),
+        3,
+        "forcepin, minlength, allowcloudbackup"
+    );
 }
 
 #[test]

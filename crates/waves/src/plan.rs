@@ -258,6 +258,14 @@ pub fn plan_waves<'t>(
             android_da_devices: risks::count(&w.risks, Code::AndroidDeviceAdmin),
             windows_not_migrated: risks::count(&w.risks, Code::WindowsNotMigrated),
             unsupported_os: risks::count(&w.risks, Code::UnsupportedOs),
+            // The enforced policies' finding (a warning); report-only ones block nobody.
+            ca_compliance_users: w
+                .risks
+                .iter()
+                .find(|r| {
+                    r.code == Code::ExistingCaRequiresCompliance.as_str() && r.severity == "warning"
+                })
+                .map_or(0, |r| r.count),
             last: k + 1 == count,
             left_on_bms,
         };
@@ -419,6 +427,7 @@ impl WaveFacts {
             android_da_devices: 0,
             windows_not_migrated: 0,
             unsupported_os: 0,
+            ca_compliance_users: 0,
             last: false,
             left_on_bms: 0,
         }

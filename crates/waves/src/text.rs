@@ -40,6 +40,9 @@ pub struct WaveFacts {
     pub android_da_devices: u64,
     pub windows_not_migrated: u64,
     pub unsupported_os: u64,
+    /// Users of the wave an enabled Conditional Access policy requires a compliant device
+    /// (or approved app) of (`existing-ca-requires-compliance`).
+    pub ca_compliance_users: u64,
     pub last: bool,
     /// Users left on BMS after the last wave (seats short or not in the waves file).
     pub left_on_bms: u64,
@@ -176,6 +179,23 @@ pub fn exit_gates(f: &WaveFacts) -> Vec<ExitGate> {
                   device administrator on devices with Google Mobile Services."
                 .into(),
             metric: Some("androidDeviceAdminUnresolved"),
+            min: None,
+            max: Some(0),
+        });
+    }
+    if f.ca_compliance_users > 0 {
+        gates.push(G {
+            id: "conditional-access",
+            description: format!(
+                "The {} that existing Conditional Access requires a compliant device of {} signed in from their \
+                 switched devices without being blocked.",
+                plural(f.ca_compliance_users, "user", "users"),
+                if f.ca_compliance_users == 1 { "has" } else { "have" }
+            ),
+            how: "Entra admin center > Sign-in logs filtered to the wave's users: no failure from the policies named \
+                  in the existing-ca-requires-compliance finding."
+                .into(),
+            metric: Some("caBlockedUsers"),
             min: None,
             max: Some(0),
         });

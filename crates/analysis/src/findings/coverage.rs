@@ -4,7 +4,8 @@
 use super::context::Ctx;
 use crate::bitset::BitSet;
 use bms2intune_model::{
-    AssignmentTarget, DevicePlatform, Guid, IntunePolicy, ManagedDeviceIx, Part, UserIx,
+    AssignmentTarget, DevicePlatform, Guid, IntuneCollection, IntunePolicy, ManagedDeviceIx, Part,
+    UserIx,
 };
 
 /// Which existing Intune policies reach which users and devices, for
@@ -26,9 +27,15 @@ struct CoveragePolicy {
     excluded_devices: BitSet,
 }
 
-/// The platforms an Intune policy applies to, from its `@odata.type`.
-fn intune_platforms(policy: &IntunePolicy) -> Vec<DevicePlatform> {
-    let t = policy.odata_type.to_ascii_lowercase();
+/// The platforms an Intune policy applies to, from its `@odata.type` (settings catalog: its
+/// `platforms`).
+pub(super) fn intune_platforms(policy: &IntunePolicy) -> Vec<DevicePlatform> {
+    let t = match policy.properties.get("platforms").and_then(|p| p.as_str()) {
+        Some(platforms) if policy.collection == IntuneCollection::ConfigurationPolicies => {
+            platforms.to_ascii_lowercase()
+        }
+        _ => policy.odata_type.to_ascii_lowercase(),
+    };
     if t.starts_with("ios") {
         vec![DevicePlatform::Ios, DevicePlatform::IpadOs]
     } else if t.starts_with("android") || t.starts_with("aosp") {
@@ -48,25 +55,34 @@ impl IntuneCoverage {
         let groups = |ids: &mut dyn Iterator<Item = Guid>| {
             ids.filter_map(|id| dir.group(id)).collect::<Vec<_>>()
         };
+        // Only what certainly reaches someone covers them: a filtered assignment, a
+        // Configuration Manager collection or unexported assignments may miss the user
+        // (intune-assignments-unknown says so).
+        let certain = |p: &'_ IntunePolicy| -> Vec<AssignmentTarget> {
+            p.assignment_list()
+                .iter()
+                .filter(|a| {
+                    a.filter.is_none()
+                        || matches!(a.target, AssignmentTarget::ExclusionGroup { .. })
+                })
+                .map(|a| a.target.clone())
+                .collect()
+        };
         let policies = ctx
             .tenant
             .intune
-            .compliance_policies
-            .iter()
-            .chain(&ctx.tenant.intune.configurations)
+            .policies()
             .map(|p| {
-                let include = groups(&mut p.assignments.iter().filter_map(|a| match a {
-                    AssignmentTarget::Group(g) => Some(*g),
+                let targets = certain(p);
+                let include = groups(&mut targets.iter().filter_map(|a| match a {
+                    AssignmentTarget::Group { group_id } => Some(*group_id),
                     _ => None,
                 }));
-                let exclude = groups(&mut p.assignments.iter().filter_map(|a| match a {
-                    AssignmentTarget::ExclusionGroup(g) => Some(*g),
-                    _ => None,
-                }));
+                let exclude = groups(&mut p.excluded_groups());
                 CoveragePolicy {
                     platforms: intune_platforms(p),
-                    all_users: p.assignments.contains(&AssignmentTarget::AllLicensedUsers),
-                    all_devices: p.assignments.contains(&AssignmentTarget::AllDevices),
+                    all_users: targets.contains(&AssignmentTarget::AllLicensedUsers),
+                    all_devices: targets.contains(&AssignmentTarget::AllDevices),
                     users: ctx.membership.users_in_any(&include),
                     devices: ctx.membership.managed_devices_in_any(&include),
                     excluded_users: ctx.membership.users_in_any(&exclude),

@@ -181,8 +181,9 @@ impl<'t> Ctx<'t, '_> {
             Code::NoUserAffinity,
             format!(
                 "{} managed by BMS have no primary user (no user, or a userless enrolment type). The switch to \
-                 Intune follows the user's licence, so these devices are not moved automatically.",
-                plural(subjects.len(), "device", "devices")
+                 Intune follows the user's licence, so these devices are not moved automatically.{}",
+                plural(subjects.len(), "device", "devices"),
+                self.registered_owner_note(&subjects)
             ),
             subjects,
             "Ask Microsoft support to move these devices to the Intune authority, or retire them and re-enrol them \

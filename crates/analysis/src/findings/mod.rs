@@ -9,9 +9,11 @@
 //! - `warning`: must be decided or fixed before the switch, or some users and devices end up
 //!   unmanaged or unsupported: `already-licensed-users`, `unlicensed-targets`,
 //!   `unsupported-os`, `windows-not-migrated`, `android-device-admin`, `no-user-affinity`,
-//!   `overlapping-bms-policies`, `unknown-target-group`, `education-sku`, `mam-only-license`.
+//!   `overlapping-bms-policies`, `unknown-target-group`, `education-sku`, `mam-only-license`,
+//!   `intune-assignments-unknown`, `existing-ca-requires-compliance` (its report-only
+//!   variant is info).
 //! - `info`: clean-up and communication: `policy-not-targeted`, `policy-pending-deletion`,
-//!   `duplicate-policies`, `email-profile-reauth`, and `not-assessed`.
+//!   `duplicate-policies`, `email-profile-reauth`, `stale-devices`, and `not-assessed`.
 //!
 //! **Count**: the number of subjects, except `license-shortfall`, whose count is the number of
 //! missing seats (its subjects are every user who needs a new seat) and `not-assessed`
@@ -30,12 +32,14 @@
 //! per family of codes holds their checks: `licences` (seats, licences, SKUs), `devices` (OS,
 //! platform, affinity), `policies` (the BMS policies themselves), `reach` (whom the policies
 //! reach: overlaps, the managed email profile), with `coverage` (existing Intune policies per
-//! user and device) for `licensed-without-replacement`. A new code is a row in
+//! user and device) for `licensed-without-replacement`, and `existing_intune` (existing Intune
+//! and Conditional Access objects, stale devices). A new code is a row in
 //! `vocabulary::codes!`, a line in [`assess_with`]'s dispatch and a method in its family's file.
 
 mod context;
 mod coverage;
 mod devices;
+mod existing_intune;
 mod licences;
 mod policies;
 mod reach;
@@ -98,6 +102,12 @@ pub fn assess_with<'t>(
             Code::EducationSku => ctx.education_sku(),
             Code::MamOnlyLicense => ctx.mam_only_license(),
             Code::EmailProfileReauth => ctx.email_profile_reauth(),
+            Code::IntuneAssignmentsUnknown => ctx.intune_assignments_unknown(),
+            Code::ExistingCaRequiresCompliance => {
+                findings.extend(ctx.existing_ca_requires_compliance());
+                None
+            }
+            Code::StaleDevices => ctx.stale_devices(),
             Code::NotAssessed => None,
         };
         findings.extend(finding);

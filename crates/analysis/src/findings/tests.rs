@@ -798,6 +798,8 @@ fn missing_graph_data_is_reported_once_per_code() {
             "education-sku",
             "mam-only-license",
             "email-profile-reauth",
+            "existing-ca-requires-compliance",
+            "stale-devices",
         ]
     );
     let shortfall = a

@@ -123,6 +123,15 @@ codes! {
     EmailProfileReauth = "email-profile-reauth", Info,
         "Users with a BMS-managed email profile: expect a password prompt after the switch",
         [Users, Groups, GroupMembers];
+    IntuneAssignmentsUnknown = "intune-assignments-unknown", Warning,
+        "Existing Intune policies whose targets are unknown: conflicts with them are not checked",
+        [];
+    ExistingCaRequiresCompliance = "existing-ca-requires-compliance", Warning,
+        "Existing Conditional Access requires a compliant device or approved app of users BMS manages",
+        [ConditionalAccessPolicies, Users, Groups, GroupMembers];
+    StaleDevices = "stale-devices", Info,
+        "BMS devices that have not checked in for a long time",
+        [ManagedDevices];
     NotAssessed = "not-assessed", Info,
         "Not assessed: data missing from the snapshot",
         [];
