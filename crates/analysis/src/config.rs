@@ -39,18 +39,10 @@ use std::fmt;
 /// The date of the newest source behind the defaults (the Intune licensing page in the
 /// reference, ms.date 2026-05-13); also the default `asOf`, so that output never depends on
 /// the clock.
-pub const REFERENCE_DATE: Date = Date {
-    year: 2026,
-    month: 5,
-    day: 13,
-};
+pub const REFERENCE_DATE: Date = Date::new(2026, 5, 13);
 
 /// Windows 10 end of support: from then on Intune lists it as "allowed", not supported.
-pub const WINDOWS10_END_OF_SUPPORT: Date = Date {
-    year: 2025,
-    month: 10,
-    day: 14,
-};
+pub const WINDOWS10_END_OF_SUPPORT: Date = Date::new(2025, 10, 14);
 
 /// Everything the assessment can be told besides the tenant.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -187,57 +179,8 @@ impl AssessConfig {
     }
 }
 
-/// A calendar date, `YYYY-MM-DD`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Date {
-    pub year: u16,
-    pub month: u8,
-    pub day: u8,
-}
-
-impl Date {
-    /// Parses `YYYY-MM-DD` (a time part after `T` or a space is ignored).
-    pub fn parse(text: &str) -> Option<Date> {
-        let text = text.trim();
-        let day_part = text.split(['T', ' ']).next().unwrap_or(text);
-        let mut it = day_part.split('-');
-        let (y, m, d) = (it.next()?, it.next()?, it.next()?);
-        if it.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
-            return None;
-        }
-        let date = Date {
-            year: y.parse().ok()?,
-            month: m.parse().ok()?,
-            day: d.parse().ok()?,
-        };
-        let days_in_month = match date.month {
-            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-            4 | 6 | 9 | 11 => 30,
-            2 if date.year % 4 == 0 && (date.year % 100 != 0 || date.year % 400 == 0) => 29,
-            2 => 28,
-            _ => return None,
-        };
-        (date.day >= 1 && date.day <= days_in_month).then_some(date)
-    }
-}
-
-impl fmt::Display for Date {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
-    }
-}
-
-impl Serialize for Date {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for Date {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
-        d.deserialize_any(TextVisitor("a date YYYY-MM-DD", Date::parse))
-    }
-}
+/// A calendar date, `YYYY-MM-DD`: the model's one date type for days.
+pub use bms2intune_model::Day as Date;
 
 /// An OS version: up to six dot-separated numbers, compared numerically with missing parts as
 /// zero (`10` = `10.0` < `10.0.19045`).
@@ -418,14 +361,7 @@ mod tests {
             "asOf = 2026-02-01\nappProtectionOnlySkus = [\"EMS\"]\n[osFloors]\nios = \"17.0\"\nandroid = 10\nreviewed = \"2025-10-14\"\n",
         )
         .unwrap();
-        assert_eq!(
-            c.as_of,
-            Date {
-                year: 2026,
-                month: 2,
-                day: 1
-            }
-        );
+        assert_eq!(c.as_of, Date::new(2026, 2, 1));
         assert_eq!(c.os_floors.ios, Version::new(&[17, 0]));
         assert_eq!(
             c.os_floors.ipados,
@@ -468,11 +404,22 @@ mod tests {
     #[test]
     fn dates_are_validated() {
         assert_eq!(
-            Date::parse("2024-02-29").map(|d| d.to_string()).as_deref(),
-            Some("2024-02-29")
+            AssessConfig::parse("asOf = \"2024-02-29\"").unwrap().as_of,
+            Date::new(2024, 2, 29)
         );
-        assert_eq!(Date::parse("2025-02-29"), None);
-        assert_eq!(Date::parse("2025-10-14T00:00:00Z").map(|d| d.day), Some(14));
-        assert_eq!(Date::parse("14/10/2025"), None);
+        let e = AssessConfig::parse("asOf = \"2025-02-29\"").unwrap_err();
+        assert!(
+            e.message.contains("expected a date YYYY-MM-DD"),
+            "{}",
+            e.message
+        );
+        assert!(AssessConfig::parse("asOf = \"14/10/2025\"").is_err());
+        assert_eq!(
+            AssessConfig::parse("asOf = 2025-10-14T23:00:00-05:00")
+                .unwrap()
+                .as_of,
+            Date::new(2025, 10, 15),
+            "a bare TOML datetime counts as its day in UTC"
+        );
     }
 }

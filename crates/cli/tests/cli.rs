@@ -207,6 +207,37 @@ fn broken_snapshots_exit_2_name_the_file_and_leave_no_output() {
     assert!(!out.exists());
 }
 
+/// An empty `/Date()/` and a non-ASCII character inside `/Date(…)/` once panicked (exit 101);
+/// they are input errors naming the file and the JSON path.
+#[test]
+fn malformed_powershell_dates_exit_2_with_file_and_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("snap");
+    copy_dir(&sample(), &snap);
+    let policies = snap.join("bms/DeviceConditionalAccessPolicy.json");
+    let original = std::fs::read_to_string(&policies).unwrap();
+    let date = r#""WhenChangedUTC":  "\/Date(1730826224000)\/""#;
+    assert!(original.contains(date), "the sample has the date to break");
+    for (bad, reason) in [
+        (r"\/Date()\/", "no milliseconds"),
+        (r"\/Date(é1730826224000)\/", "whole number of milliseconds"),
+        (r"\/Date(17308é26224000)\/", "whole number of milliseconds"),
+    ] {
+        let broken = original.replacen(date, &format!(r#""WhenChangedUTC":  "{bad}""#), 1);
+        std::fs::write(&policies, broken).unwrap();
+        let o = run(&["snapshot", "check", "--snapshot", snap.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{bad}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(
+            err.starts_with(
+                "error: bms/DeviceConditionalAccessPolicy.json: [0].WhenChangedUTC: expected a date"
+            ),
+            "{err}"
+        );
+        assert!(err.contains(reason), "{err}");
+    }
+}
+
 #[test]
 fn plan_refuses_a_foreign_folder() {
     let dir = tempfile::tempdir().unwrap();

@@ -5,6 +5,7 @@
 //! policies joined to their rules, the organization-wide tenant settings, and the rules that
 //! matched no policy.
 
+use crate::date::Instant;
 use crate::guid::Guid;
 use crate::setting::RuleSettings;
 use serde::Serialize;
@@ -144,8 +145,8 @@ pub struct BmsPolicy {
     pub mode: Mode,
     /// Lower number = higher priority (older policy). Missing in old exports.
     pub priority: Option<i64>,
-    /// `WhenChangedUTC`, normalised to ISO 8601.
-    pub when_changed: Option<String>,
+    /// `WhenChangedUTC` (or `WhenChanged`), in UTC.
+    pub when_changed: Option<Instant>,
     pub rule: Option<BmsRule>,
     pub source: Source,
 }

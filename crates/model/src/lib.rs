@@ -10,6 +10,7 @@
 //! compact and joins are array lookups rather than string-keyed map probes.
 
 pub mod bms;
+pub mod date;
 pub mod directory;
 pub mod guid;
 pub mod intune;
@@ -18,6 +19,7 @@ pub mod setting;
 pub mod tenant;
 
 pub use bms::{BmsExport, BmsPolicy, BmsRule, Mode, PolicyKind, TenantSettings};
+pub use date::{Day, Instant};
 pub use directory::{
     DevicePlatform, Directory, EntraDevice, EntraDeviceIx, Group, GroupIx, ManagedDevice,
     ManagedDeviceIx, ManagementAgent, MdmAuthority, PlanIx, ServicePlan, Sku, SkuIx, User, UserIx,

@@ -8,7 +8,8 @@ use bms2intune_model::bms::{
     LEGACY_BLOCK_RULE_SUFFIX,
 };
 use bms2intune_model::{
-    BmsExport, BmsPolicy, BmsRule, BmsSetting, Guid, Mode, PolicyKind, RuleSettings, TenantSettings,
+    BmsExport, BmsPolicy, BmsRule, BmsSetting, Guid, Instant, Mode, PolicyKind, RuleSettings,
+    TenantSettings,
 };
 use serde_json::{Map, Value};
 
@@ -121,7 +122,7 @@ impl<'a> Item<'a> {
         }
     }
 
-    fn date(&self, key: &str) -> Result<Option<String>, InputError> {
+    fn date(&self, key: &str) -> Result<Option<Instant>, InputError> {
         self.get(key)
             .map(|v| ps::date(v).map_err(|e| self.err(key, e)))
             .transpose()

@@ -5,7 +5,7 @@
 
 use crate::error::describe;
 use bms2intune_model::setting::ValueKind;
-use bms2intune_model::{Guid, SettingValue};
+use bms2intune_model::{Guid, Instant, SettingValue};
 use serde_json::Value;
 
 /// Reads a boolean: `true`/`false`, or the strings PowerShell may write for them.
@@ -222,60 +222,21 @@ fn digits(text: &str) -> Option<u64> {
     text.parse().ok()
 }
 
-/// Reads a date written as ISO 8601 or as `/Date(ms)/` (Windows PowerShell 5.1) and returns it
-/// as ISO 8601 UTC (`2023-05-02T10:14:07Z`).
-pub fn date(value: &Value) -> Result<String, String> {
-    let expected = || {
+/// Reads a date written as `/Date(ms)/` (Windows PowerShell 5.1) or ISO 8601 (PowerShell 7),
+/// normalised to UTC by [`Instant::parse`].
+pub fn date(value: &Value) -> Result<Instant, String> {
+    let text = value.as_str().ok_or_else(|| {
         format!(
             "expected a date (ISO 8601 or \"/Date(…)/\"), got {}",
             describe(value)
         )
-    };
-    let text = value.as_str().ok_or_else(expected)?.trim();
-    if let Some(inner) = text
-        .strip_prefix("/Date(")
-        .and_then(|t| t.strip_suffix(")/"))
-    {
-        // "/Date(1683022447000)/" or "/Date(1683022447000+0200)/": the number is UTC ms.
-        let end = inner[1..].find(['+', '-']).map_or(inner.len(), |i| i + 1);
-        let millis: i64 = inner[..end].parse().map_err(|_| expected())?;
-        return Ok(format_unix_millis(millis));
-    }
-    let bytes = text.as_bytes();
-    let looks_iso = bytes.len() >= 10
-        && bytes[4] == b'-'
-        && bytes[7] == b'-'
-        && bytes[..4].iter().all(u8::is_ascii_digit)
-        && bytes[5..7].iter().all(u8::is_ascii_digit)
-        && bytes[8..10].iter().all(u8::is_ascii_digit);
-    if looks_iso {
-        Ok(text.to_string())
-    } else {
-        Err(expected())
-    }
-}
-
-/// Formats milliseconds since 1970-01-01 UTC as ISO 8601.
-fn format_unix_millis(millis: i64) -> String {
-    let secs = millis.div_euclid(1000);
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    // Civil-from-days (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + if month <= 2 { 1 } else { 0 };
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        (rem / 60) % 60,
-        rem % 60
-    )
+    })?;
+    Instant::parse(text).map_err(|reason| {
+        format!(
+            "expected a date (ISO 8601 or \"/Date(…)/\"), got {}: {reason}",
+            describe(value)
+        )
+    })
 }
 
 /// Reads the value of a BMS setting of the given kind. `Ok(None)` = not configured (`null`,
@@ -521,21 +482,27 @@ mod tests {
 
     #[test]
     fn dates_iso_or_dotnet() {
+        let iso = |v: Value| date(&v).map(|d| d.to_string());
         assert_eq!(
-            date(&json!("/Date(1683022447000)/")).unwrap(),
+            iso(json!("/Date(1683022447000)/")).unwrap(),
             "2023-05-02T10:14:07Z"
         );
         assert_eq!(
-            date(&json!("/Date(1683022447000+0200)/")).unwrap(),
+            iso(json!("/Date(1683022447000+0200)/")).unwrap(),
             "2023-05-02T10:14:07Z"
         );
-        assert_eq!(date(&json!("/Date(0)/")).unwrap(), "1970-01-01T00:00:00Z");
+        assert_eq!(iso(json!("/Date(0)/")).unwrap(), "1970-01-01T00:00:00Z");
         assert_eq!(
-            date(&json!("2023-05-02T10:14:07Z")).unwrap(),
+            iso(json!("2023-05-02T12:14:07+02:00")).unwrap(),
             "2023-05-02T10:14:07Z"
         );
-        assert!(date(&json!("yesterday")).is_err());
-        assert!(date(&json!(5)).is_err());
+        assert!(iso(json!("yesterday")).is_err());
+        assert!(iso(json!(5)).is_err());
+        assert_eq!(
+            iso(json!("/Date()/")).unwrap_err(),
+            r#"expected a date (ISO 8601 or "/Date(…)/"), got "/Date()/": no milliseconds inside "/Date(…)/""#
+        );
+        assert!(iso(json!("/Date(é)/")).is_err());
     }
 
     #[test]

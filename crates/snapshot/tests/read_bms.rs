@@ -196,7 +196,10 @@ fn joins_rules_and_reads_every_value_shape() {
         secure.comment.as_deref(),
         Some("Phones that read company mail")
     );
-    assert_eq!(secure.when_changed.as_deref(), Some("2023-05-02T10:14:07Z"));
+    assert_eq!(
+        secure.when_changed.map(|d| d.to_string()).as_deref(),
+        Some("2023-05-02T10:14:07Z")
+    );
     let rule = secure.rule.as_ref().expect("joined by Policy GUID");
     assert_eq!(
         rule.target_groups,
@@ -249,7 +252,7 @@ fn joins_rules_and_reads_every_value_shape() {
     );
     assert_eq!(field.comment, None);
     assert_eq!(
-        field.when_changed.as_deref(),
+        field.when_changed.map(|d| d.to_string()).as_deref(),
         Some("2023-05-02T10:14:07Z"),
         "/Date()/ date"
     );

@@ -2,6 +2,7 @@
 //! pretty-printers PowerShell uses (`ConvertTo-Json` in Windows PowerShell 5.1 and in
 //! PowerShell 7), the file encodings an admin ends up with, and date formatting.
 
+use bms2intune_model::Instant;
 use serde_json::Value;
 
 /// Appends `s` as a JSON string literal.
@@ -320,47 +321,25 @@ fn ps7(value: &Value, level: usize, nl: &str, out: &mut String) {
     }
 }
 
+/// A synthetic moment, seconds since 1970 (the generator keeps them within a few years of
+/// [`crate::tenant::NOW`], far inside the range dates can take).
+fn instant(secs: i64) -> Instant {
+    Instant::from_unix_seconds(secs).expect("synthetic times lie within a few years of NOW")
+}
+
 /// Seconds since 1970 as ISO 8601 UTC (`2025-08-31T15:47:18Z`).
 pub fn iso(secs: i64) -> String {
-    let (y, m, d) = civil(secs.div_euclid(86_400));
-    let rem = secs.rem_euclid(86_400);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        (rem / 60) % 60,
-        rem % 60
-    )
+    instant(secs).to_iso_utc()
 }
 
 /// Seconds since 1970 as ISO 8601 with a fixed offset in hours (`2025-02-11T02:27:19-08:00`).
-pub fn iso_offset(secs: i64, offset_hours: i64) -> String {
-    let local = secs + offset_hours * 3600;
-    let text = iso(local);
-    let sign = if offset_hours < 0 { '-' } else { '+' };
-    format!(
-        "{}{sign}{:02}:00",
-        &text[..text.len() - 1],
-        offset_hours.abs()
-    )
+pub fn iso_offset(secs: i64, offset_hours: i8) -> String {
+    instant(secs).to_iso_at_offset(offset_hours)
 }
 
 /// Seconds since 1970 as the `/Date(ms)/` of Windows PowerShell 5.1.
 pub fn ms_date(secs: i64) -> String {
-    format!("/Date({})/", secs * 1000)
-}
-
-/// Days since 1970-01-01 → (year, month, day) (Howard Hinnant's algorithm).
-fn civil(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
+    instant(secs).to_powershell()
 }
 
 #[cfg(test)]

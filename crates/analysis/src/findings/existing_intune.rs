@@ -17,23 +17,10 @@ use bms2intune_model::{
 };
 use std::borrow::Cow;
 
-/// Days since 0000-03-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`):
-/// differences between two dates are their distance in days.
-fn day_number(date: Date) -> i64 {
-    let (y, m, d) = (date.year as i64, date.month as i64, date.day as i64);
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe
-}
-
-/// The calendar date of a Graph `DateTimeOffset` such as `2025-08-14T09:12:44Z`. Graph's
-/// "never" (`0001-01-01T00:00:00Z`) is no date.
+/// The calendar date (in UTC) of a Graph `DateTimeOffset` such as `2025-08-14T09:12:44Z`.
+/// Graph's "never" (`0001-01-01T00:00:00Z`) and text that is no date are no date.
 fn sync_date(text: &str) -> Option<Date> {
-    Date::parse(text).filter(|d| d.year > 1)
+    Date::parse(text).ok().filter(|d| d.year() > 1)
 }
 
 /// The CA platform names (`conditions.platforms`) a device platform is known by.
@@ -309,13 +296,13 @@ impl<'t> Ctx<'t, '_> {
     /// so the result does not depend on when the tool runs).
     pub(super) fn stale_devices(&self) -> Option<Finding<'t>> {
         let days = self.config.stale_device_days as i64;
-        let synced: Vec<(ManagedDeviceIx, i64)> = self
+        let synced: Vec<(ManagedDeviceIx, Date)> = self
             .bms_devices()
             .filter_map(|(d, md)| {
                 md.last_sync
                     .as_deref()
                     .and_then(sync_date)
-                    .map(|date| (d, day_number(date)))
+                    .map(|date| (d, date))
             })
             .collect();
         let newest = self
@@ -324,10 +311,9 @@ impl<'t> Ctx<'t, '_> {
             .iter()
             .filter_map(|md| md.last_sync.as_deref().and_then(sync_date))
             .max()?;
-        let reference = day_number(newest);
         let subjects: Vec<Subject<'t>> = synced
             .iter()
-            .filter(|(_, day)| reference - day > days)
+            .filter(|(_, day)| newest.days_since(*day) > days)
             .map(|(d, _)| self.device(*d))
             .collect();
         if subjects.is_empty() {
@@ -355,15 +341,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn day_numbers_count_days() {
-        let d = |y, m, d| day_number(Date::parse(&format!("{y:04}-{m:02}-{d:02}")).unwrap());
-        assert_eq!(d(2025, 3, 1) - d(2025, 2, 28), 1);
-        assert_eq!(d(2024, 3, 1) - d(2024, 2, 28), 2, "2024 is a leap year");
-        assert_eq!(d(2026, 1, 1) - d(2025, 1, 1), 365);
+    fn sync_dates_are_utc_days_and_never_is_none() {
         assert_eq!(sync_date("0001-01-01T00:00:00Z"), None);
+        assert_eq!(sync_date("last Tuesday"), None);
         assert_eq!(
             sync_date("2025-08-14T09:12:44.123Z"),
-            Date::parse("2025-08-14")
+            Some(Date::new(2025, 8, 14))
+        );
+        assert_eq!(
+            sync_date("2025-08-14T22:00:00-05:00"),
+            Some(Date::new(2025, 8, 15)),
+            "offsets are normalised to UTC"
         );
     }
 }
