@@ -8,6 +8,7 @@
 //! 2 bad input (snapshot files, config, options) or bad usage; 3 findings at or above the
 //! `--fail-on` severity (the output is still written).
 
+mod errors;
 mod import;
 mod output;
 #[cfg(test)]
@@ -22,6 +23,8 @@ use bms2intune_simulation::SimulationInput;
 use bms2intune_snapshot::{read_snapshot, InputError};
 use bms2intune_waves::{plan_waves, WaveOptions, WavesFile};
 use clap::{Args, Parser, Subcommand};
+use errors::{BadInput, GateFailed};
+use output::OutputKind;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -214,30 +217,6 @@ struct PlanArgs {
     list_limit: usize,
 }
 
-/// Bad input that is not a snapshot file (a waves file, an option): exit code 2.
-#[derive(Debug)]
-pub(crate) struct BadInput(pub(crate) String);
-
-impl std::fmt::Display for BadInput {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for BadInput {}
-
-/// Findings at or above `--fail-on`: the run succeeded, but automation asked to stop.
-#[derive(Debug)]
-struct GateFailed(String);
-
-impl std::fmt::Display for GateFailed {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for GateFailed {}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let level = if cli.verbose { "debug" } else { "warn" };
@@ -319,7 +298,7 @@ fn synth(args: SynthArgs) -> Result<()> {
         seed: args.seed,
     };
     options.validate().map_err(|e| BadInput(e.to_string()))?;
-    let staged = output::StagedOutput::begin_marked(&args.out, output::SNAPSHOT_MARKER)?;
+    let staged = output::StagedOutput::begin(&args.out, OutputKind::Snapshot)?;
     let summary = bms2intune_synth::generate(&options, |path, bytes| staged.write(path, bytes))?;
     let out = staged.commit().context("writing the snapshot")?;
     eprintln!("{summary}\nOutput: {}", out.display());
@@ -377,6 +356,8 @@ fn snapshot_check(args: CheckArgs) -> Result<()> {
 }
 
 fn plan(args: PlanArgs) -> Result<()> {
+    // Refuse a folder plan may not replace before reading anything.
+    output::check_target(&args.out, OutputKind::Plan)?;
     let config = assess_config(&args.assessment)?;
     let mut clock = StageClock::start();
     let tenant = read_snapshot(&args.snapshot.snapshot)?;
@@ -436,7 +417,7 @@ fn plan(args: PlanArgs) -> Result<()> {
     });
     clock.lap("simulate");
     // The full per-user tables come from the stages' results, before the plan bounds its lists.
-    let staged = output::StagedOutput::begin(&args.out)?;
+    let staged = output::StagedOutput::begin(&args.out, OutputKind::Plan)?;
     tables::write_findings_csv(&staged, &assessment.findings)?;
     clock.lap("write findings.csv");
     tables::write_waves_csv(&staged, &staging)?;
@@ -461,7 +442,7 @@ fn plan(args: PlanArgs) -> Result<()> {
             staged.write_json(file, body)?;
         }
     }
-    staged.write_json(output::MARKER_FILE, &plan)?;
+    staged.write_json("plan.json", &plan)?;
     let plan_json = serde_json::to_value(&plan).context("serializing the plan")?;
     staged.write(
         bms2intune_report::HTML_FILE,

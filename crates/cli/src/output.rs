@@ -1,15 +1,76 @@
 //! Writes a command's `--out` folder all at once: files go into a hidden staging folder next to
 //! the target, which is renamed into place only when everything was written. A failure leaves
-//! no partial output, and a previous plan in the target is replaced, never mixed with the new.
+//! no partial output, and a previous output in the target is replaced, never mixed with the new.
+//!
+//! A folder is replaced only when it is empty or carries the marker file this kind of output
+//! writes ([`OutputKind::marker`]): anything else — a real export, a folder of notes, another
+//! kind of output — is refused as bad input (exit 2) and left untouched.
 
+use crate::errors::BadInput;
 use anyhow::{bail, Context, Result};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// The file that marks a folder as a plan written by bms2intune (safe to replace).
-pub const MARKER_FILE: &str = "plan.json";
-/// The entry that marks a folder as a snapshot (written by `synth`; safe to replace).
-pub const SNAPSHOT_MARKER: &str = "bms";
+/// What a command writes into its `--out` folder; each kind has its own marker file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputKind {
+    /// `plan --out`.
+    Plan,
+    /// `synth --out`: a synthetic snapshot.
+    Snapshot,
+}
+
+impl OutputKind {
+    /// The file that says "written by this command; safe to replace".
+    pub fn marker(self) -> &'static str {
+        match self {
+            OutputKind::Plan => ".bms2intune-plan",
+            OutputKind::Snapshot => ".bms2intune-snapshot",
+        }
+    }
+
+    fn command(self) -> &'static str {
+        match self {
+            OutputKind::Plan => "plan",
+            OutputKind::Snapshot => "synth",
+        }
+    }
+
+    fn marker_text(self) -> String {
+        format!(
+            "Written by `bms2intune {}`. bms2intune replaces this folder when it writes to it \
+             again; without this file it refuses to.\n",
+            self.command()
+        )
+    }
+}
+
+/// Checks that `target` may receive a `kind` output: absent, an empty folder, or a folder
+/// holding `kind`'s marker. Commands call it before their work, so a refusal comes at once.
+pub fn check_target(target: &Path, kind: OutputKind) -> Result<()> {
+    let shown = target.display();
+    if !target.exists() {
+        return Ok(());
+    }
+    if !target.is_dir() {
+        return Err(BadInput(format!("--out {shown}: exists and is not a folder")).into());
+    }
+    let empty = std::fs::read_dir(target)
+        .with_context(|| format!("--out {shown}: cannot list"))?
+        .next()
+        .is_none();
+    if !empty && !target.join(kind.marker()).is_file() {
+        return Err(BadInput(format!(
+            "--out {shown}: the folder is not empty and was not written by `bms2intune {}` (it has \
+             no {} file); choose an empty or new folder — bms2intune replaces only its own \
+             earlier output, and leaves this folder untouched",
+            kind.command(),
+            kind.marker()
+        ))
+        .into());
+    }
+    Ok(())
+}
 
 /// A staging folder that becomes `target` on [`StagedOutput::commit`], and is removed if
 /// dropped before.
@@ -20,31 +81,10 @@ pub struct StagedOutput {
 }
 
 impl StagedOutput {
-    /// Prepares to write a plan to `target`. Refuses a non-empty folder that is not an
-    /// earlier plan.
-    pub fn begin(target: &Path) -> Result<StagedOutput> {
-        Self::begin_marked(target, MARKER_FILE)
-    }
-
-    /// Prepares to write `target`, which may be replaced only when empty or holding `marker`
-    /// (a file or folder that only this kind of output has).
-    pub fn begin_marked(target: &Path, marker: &str) -> Result<StagedOutput> {
-        if target.exists() {
-            if !target.is_dir() {
-                bail!("--out {}: exists and is not a folder", target.display());
-            }
-            let empty = std::fs::read_dir(target)
-                .with_context(|| format!("--out {}: cannot list", target.display()))?
-                .next()
-                .is_none();
-            if !empty && !target.join(marker).exists() {
-                bail!(
-                    "--out {}: the folder is not empty and holds no {marker}; choose an empty or new folder \
-                     (bms2intune only replaces its own earlier output)",
-                    target.display()
-                );
-            }
-        }
+    /// Prepares to write a `kind` output to `target` (see [`check_target`]); the staging
+    /// folder starts with the kind's marker file.
+    pub fn begin(target: &Path, kind: OutputKind) -> Result<StagedOutput> {
+        check_target(target, kind)?;
         let parent = match target.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
@@ -62,11 +102,13 @@ impl StagedOutput {
         }
         std::fs::create_dir(&staging)
             .with_context(|| format!("cannot create {}", staging.display()))?;
-        Ok(StagedOutput {
+        let staged = StagedOutput {
             target: target.to_path_buf(),
             staging,
             committed: false,
-        })
+        };
+        staged.write(kind.marker(), kind.marker_text().as_bytes())?;
+        Ok(staged)
     }
 
     /// Writes `bytes` to `relative` (forward slashes) inside the staging folder.
@@ -147,7 +189,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("out");
         {
-            let staged = StagedOutput::begin(&target).unwrap();
+            let staged = StagedOutput::begin(&target, OutputKind::Plan).unwrap();
             staged.write("a/b.json", b"{}").unwrap();
             assert!(!target.exists());
         }
@@ -158,17 +200,18 @@ mod tests {
             "staging folder removed"
         );
 
-        let staged = StagedOutput::begin(&target).unwrap();
-        staged.write(MARKER_FILE, b"1").unwrap();
+        let staged = StagedOutput::begin(&target, OutputKind::Plan).unwrap();
+        staged.write("plan.json", b"1").unwrap();
         staged.commit().unwrap();
-        assert_eq!(std::fs::read(target.join(MARKER_FILE)).unwrap(), b"1");
+        assert_eq!(std::fs::read(target.join("plan.json")).unwrap(), b"1");
+        assert!(target.join(OutputKind::Plan.marker()).is_file());
 
         // Earlier output is replaced as a whole.
-        let staged = StagedOutput::begin(&target).unwrap();
+        let staged = StagedOutput::begin(&target, OutputKind::Plan).unwrap();
         staged.write("other.json", b"2").unwrap();
-        staged.write(MARKER_FILE, b"2").unwrap();
         staged.commit().unwrap();
-        assert_eq!(std::fs::read(target.join(MARKER_FILE)).unwrap(), b"2");
+        assert!(!target.join("plan.json").exists());
+        assert_eq!(std::fs::read(target.join("other.json")).unwrap(), b"2");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
@@ -176,8 +219,29 @@ mod tests {
     fn refuses_foreign_folders_and_escapes() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("precious.txt"), b"x").unwrap();
-        assert!(StagedOutput::begin(dir.path()).is_err());
-        let staged = StagedOutput::begin(&dir.path().join("new")).unwrap();
+        let err = StagedOutput::begin(dir.path(), OutputKind::Plan)
+            .err()
+            .unwrap();
+        assert!(err.downcast_ref::<BadInput>().is_some(), "{err}");
+        assert!(err.to_string().contains(&dir.path().display().to_string()));
+        // An earlier plan.json without the marker is not enough.
+        std::fs::write(dir.path().join("plan.json"), b"{}").unwrap();
+        assert!(StagedOutput::begin(dir.path(), OutputKind::Plan).is_err());
+        let staged = StagedOutput::begin(&dir.path().join("new"), OutputKind::Plan).unwrap();
         assert!(staged.write("../escape.json", b"x").is_err());
+        let file = dir.path().join("precious.txt");
+        assert!(StagedOutput::begin(&file, OutputKind::Plan).is_err());
+    }
+
+    #[test]
+    fn one_kind_never_replaces_another() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out");
+        StagedOutput::begin(&target, OutputKind::Snapshot)
+            .unwrap()
+            .commit()
+            .unwrap();
+        assert!(check_target(&target, OutputKind::Snapshot).is_ok());
+        assert!(check_target(&target, OutputKind::Plan).is_err());
     }
 }

@@ -5,7 +5,7 @@
 //! group of different priorities (both orders); a user in the tenant exclusion list; and a user
 //! the waves leave unplaced.
 
-use crate::output::StagedOutput;
+use crate::output::{OutputKind, StagedOutput};
 use crate::{tables, unplaced_users};
 use bms2intune_analysis::testkit::{Dev, IntuneTarget, Policy, TenantBuilder};
 use bms2intune_analysis::{
@@ -54,7 +54,7 @@ fn run(tenant: Tenant) -> Answers {
     });
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("out");
-    let staged = StagedOutput::begin(&out).expect("staged");
+    let staged = StagedOutput::begin(&out, OutputKind::Plan).expect("staged");
     tables::write_waves_csv(&staged, &staging).expect("waves.csv");
     tables::write_impact_csv(&staged, tenant, &simulation, &staging).expect("impact.csv");
     staged.commit().expect("commit");

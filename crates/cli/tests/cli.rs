@@ -238,10 +238,29 @@ fn malformed_powershell_dates_exit_2_with_file_and_path() {
     }
 }
 
+/// Every file under `dir` with its bytes, to show a folder was left untouched.
+fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(tree(&path));
+        } else {
+            let bytes = std::fs::read(&path).unwrap();
+            files.push((path, bytes));
+        }
+    }
+    files.sort();
+    files
+}
+
 #[test]
 fn plan_refuses_a_foreign_folder() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("notes.txt"), "mine").unwrap();
+    // A plan.json alone (say, copied from elsewhere) does not make the folder plan's own.
+    std::fs::write(dir.path().join("plan.json"), "{}").unwrap();
+    let before = tree(dir.path());
     let o = run(&[
         "plan",
         "--snapshot",
@@ -249,9 +268,67 @@ fn plan_refuses_a_foreign_folder() {
         "--out",
         dir.path().to_str().unwrap(),
     ]);
-    assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("not empty"), "{}", stderr(&o));
-    assert!(dir.path().join("notes.txt").exists());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.starts_with(&format!("error: --out {}: ", dir.path().display())),
+        "{err}"
+    );
+    assert!(err.contains(".bms2intune-plan"), "{err}");
+    assert_eq!(tree(dir.path()), before, "the folder is left untouched");
+}
+
+/// `synth --out` on a folder it did not create — here a copy of a real snapshot with its
+/// README — fails naming the folder and leaves every file as it was; on its own earlier
+/// output it replaces it.
+#[test]
+fn synth_writes_only_into_an_empty_folder_or_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let export = dir.path().join("export");
+    copy_dir(&sample(), &export);
+    assert!(export.join("README.md").is_file());
+    let before = tree(&export);
+    let synth = |out: &Path| {
+        run(&[
+            "synth",
+            "--users",
+            "20",
+            "--seed",
+            "1",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+    };
+    let o = synth(&export);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with(&format!("error: --out {}: ", export.display())),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(tree(&export), before, "the export is left untouched");
+
+    // An empty folder is fine, and so is synth's own earlier output.
+    let own = dir.path().join("own");
+    std::fs::create_dir(&own).unwrap();
+    let o = synth(&own);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(own.join(".bms2intune-snapshot").is_file());
+    std::fs::write(own.join("stray.txt"), "from the earlier run").unwrap();
+    let o = synth(&own);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!own.join("stray.txt").exists(), "replaced as a whole");
+
+    // A plan never replaces a snapshot, nor a snapshot a plan.
+    let o = run(&[
+        "plan",
+        "--snapshot",
+        own.to_str().unwrap(),
+        "--out",
+        own.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(own.join("bms").is_dir());
 }
 
 #[test]

@@ -174,9 +174,8 @@ fn timespan() -> impl Strategy<Value = Value> {
         Just(json!("15")),
     ];
     prop_oneof![
-        (0u64..100, 0u64..30, 0u64..70, 0u64..70, "[0-9]{0,9}").prop_map(|(d, h, m, s, f)| {
-            json!(format!("{d}.{h:02}:{m:02}:{s:02}.{f}"))
-        }),
+        (0u64..100, 0u64..30, 0u64..70, 0u64..70, "[0-9]{0,9}")
+            .prop_map(|(d, h, m, s, f)| { json!(format!("{d}.{h:02}:{m:02}:{s:02}.{f}")) }),
         "-?[0-9]{0,3}:[0-9é]{0,3}(:[0-9]{0,3})?".prop_map(Value::String),
         (
             prop_oneof![
@@ -211,8 +210,7 @@ fn kind_value(kind: Kind) -> BoxedStrategy<Value> {
         .boxed(),
         Kind::Enum(members) => prop_oneof![
             prop::sample::select(members.to_vec()).prop_map(|(name, _)| json!(name)),
-            prop::sample::select(members.to_vec())
-                .prop_map(|(name, _)| json!(name.to_lowercase())),
+            prop::sample::select(members.to_vec()).prop_map(|(name, _)| json!(name.to_lowercase())),
             prop::sample::select(members.to_vec()).prop_map(|(_, n)| json!(n.to_string())),
             any::<i64>().prop_map(|n| json!(n)),
         ]

@@ -210,9 +210,16 @@ pub fn generate<E: From<OptionsError>>(
     Ok(sink.summary)
 }
 
-/// Generates the snapshot into the folder `out` (created if needed; existing files with the
-/// same names are overwritten).
+/// Generates the snapshot into the folder `out`, which must be absent or empty (created if
+/// needed): it never writes over files it did not make. The command line's `synth --out`
+/// also replaces its own earlier output, recognised by a marker file.
 pub fn synthesize(options: &SynthOptions, out: &Path) -> std::io::Result<SynthSummary> {
+    if out.exists() && std::fs::read_dir(out)?.next().is_some() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::AlreadyExists,
+            format!("{}: not an empty folder", out.display()),
+        ));
+    }
     let mut made = std::collections::HashSet::new();
     generate(
         options,

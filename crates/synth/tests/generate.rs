@@ -253,3 +253,13 @@ fn bad_options_are_refused() {
         assert!(err.0.starts_with("--"), "{err}");
     }
 }
+
+#[test]
+fn synthesize_never_writes_into_a_folder_with_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("README.md"), "a real export").unwrap();
+    let err = synthesize(&SynthOptions::with_users(5), dir.path()).unwrap_err();
+    assert!(err.to_string().contains("not an empty folder"), "{err}");
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(left.len(), 1, "nothing written");
+}
