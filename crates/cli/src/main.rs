@@ -27,6 +27,7 @@ use errors::{BadInput, GateFailed};
 use output::OutputKind;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use tracing_subscriber::filter::LevelFilter;
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 
@@ -219,12 +220,8 @@ struct PlanArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let level = if cli.verbose { "debug" } else { "warn" };
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("BMS2INTUNE_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level)),
-        )
+        .with_max_level(log_level(cli.verbose))
         .with_writer(std::io::stderr)
         .without_time()
         .init();
@@ -245,6 +242,25 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         }
+    }
+}
+
+/// The log level: `BMS2INTUNE_LOG` (`off`, `error`, `warn`, `info`, `debug` or `trace`) if
+/// set, else `debug` with `--verbose` and `warn` without.
+fn log_level(verbose: bool) -> LevelFilter {
+    let default = if verbose {
+        LevelFilter::DEBUG
+    } else {
+        LevelFilter::WARN
+    };
+    match std::env::var("BMS2INTUNE_LOG") {
+        Ok(text) => text.trim().parse().unwrap_or_else(|_| {
+            eprintln!(
+                "warning: BMS2INTUNE_LOG={text:?} is not a log level (off, error, warn, info, debug, trace); using {default}"
+            );
+            default
+        }),
+        Err(_) => default,
     }
 }
 

@@ -86,20 +86,9 @@ impl fmt::Display for AndroidTarget {
 }
 
 /// The text was not `device-admin`, `work-profile` or `both`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown Android target {0:?}: expected device-admin, work-profile or both")]
 pub struct InvalidAndroidTarget(pub String);
-
-impl fmt::Display for InvalidAndroidTarget {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "unknown Android target {:?}: expected device-admin, work-profile or both",
-            self.0
-        )
-    }
-}
-
-impl std::error::Error for InvalidAndroidTarget {}
 
 impl FromStr for AndroidTarget {
     type Err = InvalidAndroidTarget;

@@ -166,16 +166,9 @@ impl FromStr for Guid {
 }
 
 /// The text was not a GUID.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("expected a GUID like 5bff73eb-0ba7-461b-b7c9-9b4c173cc266")]
 pub struct InvalidGuid;
-
-impl fmt::Display for InvalidGuid {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("expected a GUID like 5bff73eb-0ba7-461b-b7c9-9b4c173cc266")
-    }
-}
-
-impl std::error::Error for InvalidGuid {}
 
 impl serde::Serialize for Guid {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

@@ -1,10 +1,9 @@
 //! The one error type of reading a snapshot: which file, where in it, and what was expected.
 
-use std::fmt;
-
 /// Bad or inconsistent input. Displays as
 /// `bms/DeviceConfigurationRule.json: [3].PasswordTimeout: expected a TimeSpan, got "abc"`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}: {}{message}", if path.is_empty() { String::new() } else { format!("{path}: ") })]
 pub struct InputError {
     /// The file, relative to the snapshot folder (forward slashes).
     pub file: String,
@@ -24,16 +23,6 @@ impl InputError {
             file: file.into(),
             path: path.into(),
             message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for InputError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.path.is_empty() {
-            write!(f, "{}: {}", self.file, self.message)
-        } else {
-            write!(f, "{}: {}: {}", self.file, self.path, self.message)
         }
     }
 }

@@ -120,16 +120,9 @@ impl SynthOptions {
 }
 
 /// Invalid [`SynthOptions`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
 pub struct OptionsError(pub String);
-
-impl fmt::Display for OptionsError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for OptionsError {}
 
 impl From<OptionsError> for std::io::Error {
     fn from(e: OptionsError) -> std::io::Error {

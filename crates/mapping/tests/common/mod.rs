@@ -156,16 +156,3 @@ pub fn find<'a>(m: &'a Mapping, name: &str, collection: &str) -> &'a Recommendat
 pub fn body<'a>(m: &'a Mapping, name: &str, collection: &str) -> &'a serde_json::Value {
     find(m, name, collection).body.as_ref().expect("body")
 }
-
-/// Writes every body under `dir/graph/...`, as the CLI does.
-pub fn write_bodies(m: &Mapping, dir: &std::path::Path) {
-    for r in &m.recommendations {
-        if let (Some(file), Some(body)) = (&r.file, &r.body) {
-            let path = dir.join(file);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            let mut text = serde_json::to_string_pretty(body).unwrap();
-            text.push('\n');
-            std::fs::write(path, text).unwrap();
-        }
-    }
-}
