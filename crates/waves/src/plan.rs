@@ -73,11 +73,80 @@ pub fn plan_waves<'t>(
     };
     let mut notes = selected.notes.clone();
 
-    // Capacity cut.
     let mut pool = SeatPool::new(dir, licensing, assessment);
+    let CapacityCut { placed, unplaced } = cut_to_capacity(
+        &pop,
+        &mut pool,
+        selected.drafts,
+        &selected.not_in_file,
+        &mut notes,
+    );
+    let (mut waves, wave_of_user) = build_waves(tenant, &pop, &pool, &placed, options);
+    // Users who already hold Intune, per platform of their BMS devices, reached by an
+    // assigned object of that platform? The assessment's `licensed-without-replacement` is
+    // about the tenant as it is; once the plan's objects are assigned, only these remain.
+    let uncovered = held_without_objects(tenant, membership, mapping, &pop);
+    attach_risks(&mut waves, dir, assessment, &wave_of_user, uncovered.len());
+    describe_waves(
+        &mut waves,
+        &policies_with_compliance(mapping),
+        unplaced.len() as u64,
+    );
+    notes.extend(pilot_coverage_note(&waves, &pop, dir));
+    notes.extend(uncovered_note(&uncovered, &pop));
+
+    let capacity = license_capacity(&pop, licensing, &pool, &waves, &unplaced);
+    notes.extend(nothing_planned_note(&pop, &waves));
+
+    let held_total = capacity.already_licensed;
+    let pre_checks =
+        pre_coexistence_checks(assessment, &waves, &pop, held_total, &uncovered, &capacity);
+    let steps = steps::build(&StepInputs {
+        dir,
+        recommendations: &mapping.recommendations,
+        waves: &waves,
+        pre_checks,
+        held: held_total,
+    });
+
+    Ok(Staging {
+        waves,
+        steps,
+        wave_selection: Selection {
+            mode: if options.waves_file.is_some() {
+                "file".into()
+            } else {
+                "automatic".into()
+            },
+            file: options.waves_file.as_ref().map(|f| f.file.clone()),
+            rules: selected.rules,
+        },
+        license_capacity: capacity,
+        unplaced_users: unplaced_users(tenant, &pop, unplaced),
+        unplaced_users_omitted: 0,
+        staging_notes: notes,
+    })
+}
+
+/// The waves that fit the seats, and everyone left out, sorted by position.
+struct CapacityCut {
+    placed: Vec<Placed>,
+    unplaced: Vec<(usize, UnplacedReason)>,
+}
+
+/// The capacity rule: each draft takes seats from `pool` for its new-seat users; the first
+/// draft whose new-seat users do not all fit keeps those that fit and is the last; the users
+/// of later drafts (and the waves file's leftovers) are unplaced. A draft left with nobody is
+/// dropped with a note.
+fn cut_to_capacity(
+    pop: &Population,
+    pool: &mut SeatPool,
+    drafts: Vec<Draft>,
+    not_in_file: &[usize],
+    notes: &mut Vec<String>,
+) -> CapacityCut {
     let mut placed: Vec<Placed> = Vec::new();
-    let mut unplaced: Vec<(usize, UnplacedReason)> = selected
-        .not_in_file
+    let mut unplaced: Vec<(usize, UnplacedReason)> = not_in_file
         .iter()
         .map(|&i| (i, UnplacedReason::NotInWavesFile))
         .collect();
@@ -86,7 +155,7 @@ pub fn plan_waves<'t>(
         name,
         selection,
         people,
-    } in selected.drafts
+    } in drafts
     {
         if stopped {
             unplaced.extend(people.iter().map(|&i| (i, UnplacedReason::LicenseCapacity)));
@@ -99,13 +168,7 @@ pub fn plan_waves<'t>(
             .collect();
         let fit = (new_seat.len() as u64).min(pool.left()) as usize;
         let alloc = pool.take(fit as u64);
-        let mut sku_of = BTreeMap::new();
-        let mut next = new_seat.iter();
-        for &(sku, seats) in &alloc {
-            for &i in next.by_ref().take(seats as usize) {
-                sku_of.insert(i, sku);
-            }
-        }
+        let sku_of = assign_skus(&new_seat, &alloc);
         let overflow = &new_seat[fit..];
         let limited = !overflow.is_empty();
         unplaced.extend(
@@ -142,18 +205,37 @@ pub fn plan_waves<'t>(
         });
     }
     unplaced.sort_unstable();
+    CapacityCut { placed, unplaced }
+}
 
-    // Which BMS policies have compliance objects (for the compliance gate).
-    let with_compliance: BTreeSet<&str> = mapping
-        .recommendations
-        .iter()
-        .filter(|r| r.api.is_some() && r.collection == Some(Collection::DeviceCompliancePolicies))
-        .map(|r| r.source_policy.as_str())
-        .collect();
-    let policy_name =
-        |p: Option<usize>| p.map(|p| Cow::Borrowed(tenant.bms.policies[p].name.as_str()));
+/// Which SKU each new-seat person gets: the allocation's `(pool index, seats)` in order,
+/// handed out to `new_seat` in order.
+fn assign_skus(new_seat: &[usize], alloc: &[(usize, u64)]) -> BTreeMap<usize, usize> {
+    let mut sku_of = BTreeMap::new();
+    let mut next = new_seat.iter();
+    for &(sku, seats) in alloc {
+        for &i in next.by_ref().take(seats as usize) {
+            sku_of.insert(i, sku);
+        }
+    }
+    sku_of
+}
 
-    // Waves, before risks and text.
+/// The name of the BMS policy at `policy` (an index into the tenant's policies).
+fn policy_name(tenant: &Tenant, policy: Option<usize>) -> Option<Cow<'_, str>> {
+    policy.map(|p| Cow::Borrowed(tenant.bms.policies[p].name.as_str()))
+}
+
+/// The waves with their members, devices and licence groups (risks and text come later),
+/// and each user's wave number (0 = none).
+fn build_waves<'t>(
+    tenant: &'t Tenant,
+    pop: &Population<'t>,
+    pool: &SeatPool,
+    placed: &[Placed],
+    options: &WaveOptions,
+) -> (Vec<Wave<'t>>, Vec<u32>) {
+    let dir = &tenant.directory;
     let mut wave_of_user = vec![0u32; dir.users.len()];
     let mut waves: Vec<Wave> = Vec::with_capacity(placed.len());
     for (k, p) in placed.iter().enumerate() {
@@ -176,26 +258,10 @@ pub fn plan_waves<'t>(
                     .sku_of
                     .get(&i)
                     .map(|&s| Cow::Owned(pool.skus[s].part_number.clone())),
-                bms_policy: policy_name(person.policy),
+                bms_policy: policy_name(tenant, person.policy),
             });
         }
-        let licenses = p
-            .alloc
-            .iter()
-            .map(|&(s, seats)| {
-                let sku = &pool.skus[s];
-                WaveLicense {
-                    sku_part_number: sku.part_number.clone(),
-                    sku_id: sku.sku_id.to_string(),
-                    seats,
-                    group: format!("wave-{id}-{}", key_part(&sku.part_number)),
-                    group_display_name: format!(
-                        "{} - Wave {id} ({}) - {}",
-                        options.group_prefix, p.name, sku.part_number
-                    ),
-                }
-            })
-            .collect();
+        let licenses = wave_licenses(id, p, pool, options);
         let count = |need: LicenseNeed| members.iter().filter(|m| m.license == need).count() as u64;
         waves.push(Wave {
             id,
@@ -217,16 +283,44 @@ pub fn plan_waves<'t>(
             user_impact: Vec::new(),
         });
     }
-    // Users who already hold Intune, per platform of their BMS devices, reached by an
-    // assigned object of that platform? The assessment's `licensed-without-replacement` is
-    // about the tenant as it is; once the plan's objects are assigned, only these remain.
-    let uncovered = held_without_objects(tenant, membership, mapping, &pop);
-    let mut wave_risks = risks::per_wave(dir, assessment, &wave_of_user, waves.len());
+    (waves, wave_of_user)
+}
+
+/// One licence group per SKU a wave takes seats of.
+fn wave_licenses(id: u32, p: &Placed, pool: &SeatPool, options: &WaveOptions) -> Vec<WaveLicense> {
+    p.alloc
+        .iter()
+        .map(|&(s, seats)| {
+            let sku = &pool.skus[s];
+            WaveLicense {
+                sku_part_number: sku.part_number.clone(),
+                sku_id: sku.sku_id.to_string(),
+                seats,
+                group: format!("wave-{id}-{}", key_part(&sku.part_number)),
+                group_display_name: format!(
+                    "{} - Wave {id} ({}) - {}",
+                    options.group_prefix, p.name, sku.part_number
+                ),
+            }
+        })
+        .collect()
+}
+
+/// Each wave's risks from the assessment; in the first wave, `licensed-without-replacement`
+/// counts only the `uncovered` already-licensed users the plan's objects do not reach.
+fn attach_risks(
+    waves: &mut [Wave],
+    dir: &bms2intune_model::Directory,
+    assessment: &Assessment,
+    wave_of_user: &[u32],
+    uncovered: usize,
+) {
+    let mut wave_risks = risks::per_wave(dir, assessment, wave_of_user, waves.len());
     if let Some(first) = wave_risks.first_mut() {
         let code = Code::LicensedWithoutReplacement;
         first.retain(|r| r.code != code.as_str());
-        if !uncovered.is_empty() {
-            let n = uncovered.len() as u64;
+        if uncovered > 0 {
+            let n = uncovered as u64;
             first.insert(
                 0,
                 WaveRisk {
@@ -240,10 +334,25 @@ pub fn plan_waves<'t>(
             );
         }
     }
-    let left_on_bms = unplaced.len() as u64;
+    for (w, risks) in waves.iter_mut().zip(wave_risks) {
+        w.risks = risks;
+    }
+}
+
+/// The BMS policies that have a compliance object (for the compliance gate).
+fn policies_with_compliance(mapping: &Mapping) -> BTreeSet<&str> {
+    mapping
+        .recommendations
+        .iter()
+        .filter(|r| r.api.is_some() && r.collection == Some(Collection::DeviceCompliancePolicies))
+        .map(|r| r.source_policy.as_str())
+        .collect()
+}
+
+/// Each wave's switch window, timing, exit gates and user impact, from its facts.
+fn describe_waves(waves: &mut [Wave], with_compliance: &BTreeSet<&str>, left_on_bms: u64) {
     let count = waves.len();
     for (k, w) in waves.iter_mut().enumerate() {
-        w.risks = std::mem::take(&mut wave_risks[k]);
         let facts = WaveFacts {
             id: w.id,
             held: w.already_licensed,
@@ -274,76 +383,81 @@ pub fn plan_waves<'t>(
         w.exit_gates = text::exit_gates(&facts);
         w.user_impact = text::user_impact(&facts);
     }
+}
 
-    // The pilot should try every platform and policy in force: say so when it cannot.
-    if let Some(first) = waves.first() {
-        let all_platforms: BTreeSet<&str> = pop
-            .all_devices()
+/// The pilot should try every platform and policy in force: a note when it cannot.
+fn pilot_coverage_note(
+    waves: &[Wave],
+    pop: &Population,
+    dir: &bms2intune_model::Directory,
+) -> Option<String> {
+    let first = waves.first()?;
+    let all_platforms: BTreeSet<&str> = pop
+        .all_devices()
+        .iter()
+        .map(|d| platform_key(dir.managed_devices[d.ix()].platform))
+        .collect();
+    let missing: Vec<&str> = all_platforms
+        .into_iter()
+        .filter(|p| MIGRATED_PLATFORMS.contains(p) && !first.devices_by_platform.contains_key(*p))
+        .map(platform_label)
+        .collect();
+    (!missing.is_empty()).then(|| {
+        format!(
+            "Wave 1 ({}) has no BMS-managed {} device: the first later wave with one tries its objects first.",
+            first.name,
+            missing.join(" or ")
+        )
+    })
+}
+
+/// A note naming the already-licensed users no assigned object reaches.
+fn uncovered_note(uncovered: &[(usize, Vec<&'static str>)], pop: &Population) -> Option<String> {
+    if uncovered.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "{} already {} Intune and {} BMS devices on a platform that no assigned object reaches: {}. They lose \
+         those BMS settings when coexistence is turned on (finding licensed-without-replacement).",
+        plural(uncovered.len() as u64, "user", "users"),
+        if uncovered.len() == 1 { "holds" } else { "hold" },
+        if uncovered.len() == 1 { "has" } else { "have" },
+        uncovered
             .iter()
-            .map(|d| platform_key(dir.managed_devices[d.ix()].platform))
-            .collect();
-        let missing: Vec<&str> = all_platforms
-            .into_iter()
-            .filter(|p| {
-                MIGRATED_PLATFORMS.contains(p) && !first.devices_by_platform.contains_key(*p)
-            })
-            .map(platform_label)
-            .collect();
-        if !missing.is_empty() {
-            notes.push(format!(
-                "Wave 1 ({}) has no BMS-managed {} device: the first later wave with one tries its objects first.",
-                first.name,
-                missing.join(" or ")
-            ));
-        }
-    }
+            .map(|(i, platforms)| format!("{} ({})", pop.people[*i].upn, platforms.join(", ")))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
+}
 
-    let held_total = pop
-        .people
-        .iter()
-        .filter(|p| p.need == LicenseNeed::Held)
-        .count() as u64;
-    if !uncovered.is_empty() {
-        notes.push(format!(
-            "{} already {} Intune and {} BMS devices on a platform that no assigned object reaches: {}. They lose \
-             those BMS settings when coexistence is turned on (finding licensed-without-replacement).",
-            plural(uncovered.len() as u64, "user", "users"),
-            if uncovered.len() == 1 { "holds" } else { "hold" },
-            if uncovered.len() == 1 { "has" } else { "have" },
-            uncovered
-                .iter()
-                .map(|(i, platforms)| format!("{} ({})", pop.people[*i].upn, platforms.join(", ")))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
-    }
+/// Users in scope with the given licence need.
+fn count_needing(pop: &Population, need: LicenseNeed) -> u64 {
+    pop.people.iter().filter(|p| p.need == need).count() as u64
+}
 
-    // Capacity.
+/// The licence capacity: seats needed, free and planned, the shortfall, the users it blocks,
+/// per SKU, and the statement for the change board.
+fn license_capacity(
+    pop: &Population,
+    licensing: &Licensing,
+    pool: &SeatPool,
+    waves: &[Wave],
+    unplaced: &[(usize, UnplacedReason)],
+) -> Capacity {
     let free_seats = licensing.free_intune_seats().max(0) as u64;
-    let seats_needed = pop
-        .people
-        .iter()
-        .filter(|p| p.need == LicenseNeed::NewSeat)
-        .count() as u64;
-    let seats_planned: u64 = waves.iter().map(|w| w.seats_needed).sum();
+    let seats_needed = count_needing(pop, LicenseNeed::NewSeat);
     let shortfall = seats_needed.saturating_sub(free_seats);
-    let blocked = unplaced
-        .iter()
-        .filter(|(_, r)| *r == UnplacedReason::LicenseCapacity)
-        .count() as u64;
-    let enable_plan_total = pop
-        .people
-        .iter()
-        .filter(|p| p.need == LicenseNeed::EnablePlan)
-        .count() as u64;
     let mut capacity = Capacity {
         free_seats,
         seats_needed,
-        seats_planned,
+        seats_planned: waves.iter().map(|w| w.seats_needed).sum(),
         shortfall,
-        already_licensed: held_total,
-        enable_plan: enable_plan_total,
-        blocked_users: blocked,
+        already_licensed: count_needing(pop, LicenseNeed::Held),
+        enable_plan: count_needing(pop, LicenseNeed::EnablePlan),
+        blocked_users: unplaced
+            .iter()
+            .filter(|(_, r)| *r == UnplacedReason::LicenseCapacity)
+            .count() as u64,
         skus: pool
             .skus
             .iter()
@@ -359,31 +473,34 @@ pub fn plan_waves<'t>(
         finding: (shortfall > 0).then(|| Code::LicenseShortfall.as_str().to_string()),
     };
     capacity.statement = capacity_statement(&capacity, waves.last().map(|w| w.id));
+    capacity
+}
+
+/// Why no wave is planned, if none is.
+fn nothing_planned_note(pop: &Population, waves: &[Wave]) -> Option<String> {
     if pop.is_empty() {
-        notes.push(
+        Some(
             "No user is reached by a BMS policy: there is nobody to move, so no wave is planned."
                 .into(),
-        );
+        )
     } else if waves.is_empty() {
-        notes.push(
+        Some(
             "No wave could be planned: nobody holds Intune and there are no free Intune seats. Buy seats, then run \
              the plan again."
                 .into(),
-        );
+        )
+    } else {
+        None
     }
+}
 
-    // Steps.
-    let pre_checks =
-        pre_coexistence_checks(assessment, &waves, &pop, held_total, &uncovered, &capacity);
-    let steps = steps::build(&StepInputs {
-        dir,
-        recommendations: &mapping.recommendations,
-        waves: &waves,
-        pre_checks,
-        held: held_total,
-    });
-
-    let unplaced_users = unplaced
+/// The users left out of every wave, with why.
+fn unplaced_users<'t>(
+    tenant: &'t Tenant,
+    pop: &Population<'t>,
+    unplaced: Vec<(usize, UnplacedReason)>,
+) -> Vec<UnplacedUser<'t>> {
+    unplaced
         .into_iter()
         .map(|(i, reason)| {
             let p = &pop.people[i];
@@ -392,27 +509,10 @@ pub fn plan_waves<'t>(
                 user_principal_name: Cow::Borrowed(p.upn),
                 license: p.need,
                 reason,
-                bms_policy: policy_name(p.policy),
+                bms_policy: policy_name(tenant, p.policy),
             }
         })
-        .collect();
-    Ok(Staging {
-        waves,
-        steps,
-        wave_selection: Selection {
-            mode: if options.waves_file.is_some() {
-                "file".into()
-            } else {
-                "automatic".into()
-            },
-            file: options.waves_file.as_ref().map(|f| f.file.clone()),
-            rules: selected.rules,
-        },
-        license_capacity: capacity,
-        unplaced_users,
-        unplaced_users_omitted: 0,
-        staging_notes: notes,
-    })
+        .collect()
 }
 
 impl WaveFacts {
