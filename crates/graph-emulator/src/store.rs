@@ -1,0 +1,354 @@
+//! The emulated tenant's state: every collection as a list of entries whose JSON is kept
+//! pre-serialized (compact), an id index per collection, group memberships, and the few
+//! singletons (`deviceManagement`). Lists are served by slicing these entries, never by
+//! cloning a collection; writes parse one entry, change it and serialize it again.
+//!
+//! Deleted entries leave a hole (`None`) so positions, which next links carry, stay valid.
+
+use crate::json::Fields;
+use serde_json::{Map, Value};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::time::Instant;
+
+/// The collections the emulator serves, named as in a snapshot's `graph/` folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Coll {
+    Organization,
+    SubscribedSkus,
+    Users,
+    Groups,
+    Devices,
+    ManagedDevices,
+    CompliancePolicies,
+    Configurations,
+    ConfigurationPolicies,
+    CaPolicies,
+}
+
+impl Coll {
+    pub const ALL: [Coll; 10] = [
+        Coll::Organization,
+        Coll::SubscribedSkus,
+        Coll::Users,
+        Coll::Groups,
+        Coll::Devices,
+        Coll::ManagedDevices,
+        Coll::CompliancePolicies,
+        Coll::Configurations,
+        Coll::ConfigurationPolicies,
+        Coll::CaPolicies,
+    ];
+
+    /// The file (or page folder) name in a snapshot's `graph/`.
+    pub fn file(self) -> &'static str {
+        match self {
+            Coll::Organization => "organization",
+            Coll::SubscribedSkus => "subscribedSkus",
+            Coll::Users => "users",
+            Coll::Groups => "groups",
+            Coll::Devices => "devices",
+            Coll::ManagedDevices => "managedDevices",
+            Coll::CompliancePolicies => "deviceCompliancePolicies",
+            Coll::Configurations => "deviceConfigurations",
+            Coll::ConfigurationPolicies => "configurationPolicies",
+            Coll::CaPolicies => "conditionalAccessPolicies",
+        }
+    }
+
+    /// Navigation properties kept beside the object and returned only with `$expand`.
+    pub fn extras(self) -> &'static [&'static str] {
+        match self {
+            Coll::CompliancePolicies => &["assignments", "scheduledActionsForRule"],
+            Coll::Configurations => &["assignments"],
+            Coll::ConfigurationPolicies => &["assignments", "settings"],
+            _ => &[],
+        }
+    }
+
+    /// The entity set's name in `@odata.context`.
+    pub fn context(self) -> &'static str {
+        match self {
+            Coll::CompliancePolicies => "deviceManagement/deviceCompliancePolicies",
+            Coll::Configurations => "deviceManagement/deviceConfigurations",
+            Coll::ConfigurationPolicies => "deviceManagement/configurationPolicies",
+            Coll::ManagedDevices => "deviceManagement/managedDevices",
+            Coll::CaPolicies => "identity/conditionalAccess/policies",
+            other => other.file(),
+        }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// One stored object.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub id: Box<str>,
+    /// The object's compact JSON, without the properties in `extras`.
+    pub json: Box<str>,
+    pub odata_type: Option<Box<str>>,
+    /// Created this long ago only: invisible (404, absent from lists) until then.
+    pub visible_from: Option<Instant>,
+    /// Navigation properties returned only with `$expand` (assignments, scheduled actions).
+    pub extras: Option<Box<Vec<(String, Value)>>>,
+}
+
+impl Entry {
+    /// Builds an entry from an object, moving `extra_names` out of it.
+    pub fn from_value(mut value: Value, extra_names: &[&str]) -> Option<Entry> {
+        let object = value.as_object_mut()?;
+        let id = object.get("id")?.as_str()?.to_string();
+        let odata_type = object
+            .get("@odata.type")
+            .and_then(Value::as_str)
+            .map(Into::into);
+        let mut extras = Vec::new();
+        for name in extra_names {
+            if let Some(v) = object.remove(*name) {
+                extras.push((name.to_string(), v));
+            }
+        }
+        Some(Entry {
+            id: id.into(),
+            json: value.to_string().into(),
+            odata_type,
+            visible_from: None,
+            extras: (!extras.is_empty()).then(|| Box::new(extras)),
+        })
+    }
+
+    pub fn value(&self) -> Map<String, Value> {
+        serde_json::from_str(&self.json).unwrap_or_default()
+    }
+
+    pub fn visible(&self, now: Instant) -> bool {
+        self.visible_from.is_none_or(|t| now >= t)
+    }
+
+    pub fn extra(&self, name: &str) -> Option<&Value> {
+        self.extras
+            .as_ref()?
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
+    }
+
+    pub fn set_extra(&mut self, name: &str, value: Value) {
+        let extras = self.extras.get_or_insert_with(Default::default);
+        match extras.iter_mut().find(|(n, _)| n == name) {
+            Some(slot) => slot.1 = value,
+            None => extras.push((name.to_string(), value)),
+        }
+    }
+
+    /// Replaces the stored object (keeping its extras).
+    pub fn set_value(&mut self, value: &Map<String, Value>) {
+        self.json = serde_json::to_string(value).unwrap_or_default().into();
+        self.odata_type = value
+            .get("@odata.type")
+            .and_then(Value::as_str)
+            .map(Into::into);
+    }
+}
+
+/// One collection: entries in list order, an id index, and every property name seen (so a
+/// `$select` that covers them all can serve the stored bytes as they are).
+#[derive(Debug, Default)]
+pub struct Collection {
+    pub entries: Vec<Option<Entry>>,
+    pub index: HashMap<Box<str>, usize>,
+    pub keys: BTreeSet<Box<str>>,
+}
+
+impl Collection {
+    pub fn insert(&mut self, entry: Entry) {
+        self.note_keys(&entry.json);
+        match self.index.get(&entry.id) {
+            Some(&pos) => self.entries[pos] = Some(entry),
+            None => {
+                self.index.insert(entry.id.clone(), self.entries.len());
+                self.entries.push(Some(entry));
+            }
+        }
+    }
+
+    pub fn note_keys(&mut self, json: &str) {
+        if let Ok(fields) = serde_json::from_str::<Fields>(json) {
+            for (key, _) in fields.0 {
+                if !self.keys.contains(key.as_ref()) {
+                    self.keys.insert(key.as_ref().into());
+                }
+            }
+        }
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Entry> {
+        self.position(id).and_then(|p| self.entries[p].as_ref())
+    }
+
+    pub fn get_mut(&mut self, id: &str) -> Option<&mut Entry> {
+        let pos = self.position(id)?;
+        self.entries[pos].as_mut()
+    }
+
+    /// Finds an id case-insensitively, as Graph does for GUIDs.
+    fn position(&self, id: &str) -> Option<usize> {
+        self.index.get(id).copied().or_else(|| {
+            let lower = id.to_ascii_lowercase();
+            self.index.get(lower.as_str()).copied()
+        })
+    }
+
+    pub fn remove(&mut self, id: &str) -> Option<Entry> {
+        let pos = self.position(id)?;
+        let entry = self.entries[pos].take();
+        if let Some(e) = &entry {
+            self.index.remove(&e.id);
+        }
+        entry
+    }
+
+    pub fn live(&self) -> impl Iterator<Item = &Entry> {
+        self.entries.iter().flatten()
+    }
+
+    pub fn len(&self) -> usize {
+        self.index.len()
+    }
+}
+
+/// What kind of directory object a member is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    User,
+    Group,
+    Device,
+    Other,
+}
+
+impl Kind {
+    pub fn odata_type(self) -> &'static str {
+        match self {
+            Kind::User => "#microsoft.graph.user",
+            Kind::Group => "#microsoft.graph.group",
+            Kind::Device => "#microsoft.graph.device",
+            Kind::Other => "#microsoft.graph.directoryObject",
+        }
+    }
+
+    pub fn from_odata_type(t: &str) -> Option<Kind> {
+        match t
+            .trim_start_matches('#')
+            .trim_start_matches("microsoft.graph.")
+        {
+            "user" => Some(Kind::User),
+            "group" => Some(Kind::Group),
+            "device" => Some(Kind::Device),
+            _ => None,
+        }
+    }
+
+    pub fn coll(self) -> Option<Coll> {
+        match self {
+            Kind::User => Some(Coll::Users),
+            Kind::Group => Some(Coll::Groups),
+            Kind::Device => Some(Coll::Devices),
+            Kind::Other => None,
+        }
+    }
+}
+
+/// A group's direct members, in the order Graph lists them, with a set for membership tests.
+#[derive(Debug, Default, Clone)]
+pub struct Members {
+    pub order: Vec<(Box<str>, Kind)>,
+    pub set: HashSet<Box<str>>,
+}
+
+impl Members {
+    pub fn add(&mut self, id: &str, kind: Kind) -> bool {
+        if self.set.contains(id) {
+            return false;
+        }
+        self.set.insert(id.into());
+        self.order.push((id.into(), kind));
+        true
+    }
+
+    pub fn remove(&mut self, id: &str) -> bool {
+        if !self.set.remove(id) {
+            return false;
+        }
+        self.order.retain(|(m, _)| m.as_ref() != id);
+        true
+    }
+}
+
+/// A group-based licence change waiting to be processed (Graph does it asynchronously).
+#[derive(Debug, Clone)]
+pub struct LicenseJob {
+    pub group_id: String,
+    pub due: Instant,
+}
+
+/// The whole emulated tenant.
+#[derive(Debug, Default)]
+pub struct Store {
+    pub tenant_id: String,
+    pub domains: Vec<String>,
+    colls: Vec<Collection>,
+    pub members: HashMap<Box<str>, Members>,
+    pub device_management: Map<String, Value>,
+    pub license_jobs: Vec<LicenseJob>,
+}
+
+impl Store {
+    pub fn new(tenant_id: String) -> Store {
+        Store {
+            tenant_id,
+            colls: Coll::ALL.iter().map(|_| Collection::default()).collect(),
+            ..Store::default()
+        }
+    }
+
+    pub fn coll(&self, c: Coll) -> &Collection {
+        &self.colls[c.index()]
+    }
+
+    pub fn coll_mut(&mut self, c: Coll) -> &mut Collection {
+        &mut self.colls[c.index()]
+    }
+
+    /// The kind of directory object `id` is, if the directory has it.
+    pub fn kind_of(&self, id: &str) -> Option<Kind> {
+        [Kind::User, Kind::Group, Kind::Device]
+            .into_iter()
+            .find(|k| k.coll().is_some_and(|c| self.coll(c).get(id).is_some()))
+    }
+
+    /// The users in `group_id` and, transitively, in its nested groups (cycles tolerated).
+    pub fn transitive_members(&self, group_id: &str) -> Vec<(Box<str>, Kind)> {
+        let mut seen_groups: HashSet<&str> = HashSet::new();
+        let mut seen: HashSet<&str> = HashSet::new();
+        let mut out = Vec::new();
+        let mut stack = vec![group_id];
+        while let Some(g) = stack.pop() {
+            if !seen_groups.insert(g) {
+                continue;
+            }
+            if let Some(m) = self.members.get(g) {
+                for (id, kind) in &m.order {
+                    if seen.insert(id) {
+                        out.push((id.clone(), *kind));
+                    }
+                    if *kind == Kind::Group {
+                        stack.push(id);
+                    }
+                }
+            }
+        }
+        out
+    }
+}
