@@ -237,7 +237,7 @@ pub fn user_id(store: &Store, key: &str) -> Option<String> {
     let f = Filter::Eq("userPrincipalName".into(), key.into());
     users
         .live()
-        .find(|e| f.matches(&e.json))
+        .find(|e| f.matches(&store.text(e)))
         .map(|e| e.id.to_string())
 }
 
@@ -270,6 +270,7 @@ fn render<'a>(store: &'a Store, coll: Coll, q: &Query) -> Result<Render<'a>, Rep
         expand,
         all_keys: &store.coll(coll).keys,
         odata_type: None,
+        covers: Default::default(),
     })
 }
 
@@ -307,7 +308,7 @@ pub fn get_one(
         Err(e) => return e,
     };
     let mut item = String::new();
-    r.item(entry, &mut item);
+    r.item(entry, &store.text(entry), &mut item);
     let ctx = serde_json::to_string(&context(sh, req, coll, q, true)).unwrap_or_default();
     let body = if item.len() > 2 {
         format!("{{\"@odata.context\":{ctx},{}", &item[1..])
@@ -354,7 +355,7 @@ fn list(
     let keep = |e: &Entry| {
         e.visible(now)
             && shown_in(coll, e, req.api)
-            && filter.as_ref().is_none_or(|f| f.matches(&e.json))
+            && filter.as_ref().is_none_or(|f| f.matches(&store.text(e)))
     };
     let mut body = String::with_capacity(256 + size.min(1000) * 512);
     let mut count = 0usize;
@@ -366,7 +367,7 @@ fn list(
                 if count > 0 {
                     items.push(',');
                 }
-                r.item(e, &mut items);
+                r.item(e, &store.text(e), &mut items);
                 count += 1;
             }
         }
@@ -478,8 +479,9 @@ fn members(
                 expand: Vec::new(),
                 all_keys: &store.coll(c).keys,
                 odata_type: Some(kind.odata_type()),
+                covers: Default::default(),
             }
-            .item(e, &mut items),
+            .item(e, &store.text(e), &mut items),
             None => items.push_str(
                 &serde_json::json!({"@odata.type": kind.odata_type(), "id": id.as_ref()})
                     .to_string(),

@@ -55,7 +55,7 @@ fn parse_body(req: &Request) -> Result<Change, Reply> {
 /// The tenant's SKU with this id: (position in the collection's entries, object).
 fn sku(store: &Store, sku_id: &str) -> Option<(String, Map<String, Value>)> {
     store.coll(Coll::SubscribedSkus).live().find_map(|e| {
-        let v = e.value();
+        let v = store.value(e);
         let matches = v
             .get("skuId")
             .and_then(Value::as_str)
@@ -193,7 +193,9 @@ pub fn assign_user(_sh: &Shared, store: &mut Store, req: &Request, key: &str) ->
         Ok(c) => c,
         Err(e) => return e,
     };
-    let mut user = store.coll(Coll::Users).get(&uid).expect("found").value();
+    let Some(mut user) = store.value_of(Coll::Users, &uid) else {
+        return directory_not_found(key);
+    };
     if !adds.is_empty()
         && user
             .get("usageLocation")
@@ -247,10 +249,10 @@ pub fn assign_user(_sh: &Shared, store: &mut Store, req: &Request, key: &str) ->
         }
     }
     let users = store.coll_mut(Coll::Users);
-    let entry = users.get_mut(&uid).expect("found");
-    entry.set_value(&user);
-    let json = entry.json.clone();
-    users.note_keys(&json);
+    if let Some(entry) = users.get_mut(&uid) {
+        entry.set_value(&user);
+    }
+    users.note_map_keys(&user);
     Reply::json(200, &Value::Object(user))
 }
 
@@ -277,7 +279,9 @@ pub fn assign_group(
             ));
         }
     }
-    let mut group = store.coll(Coll::Groups).get(&gid).expect("found").value();
+    let Some(mut group) = store.value_of(Coll::Groups, &gid) else {
+        return directory_not_found(&gid);
+    };
     let mut list: Vec<Value> = group
         .get("assignedLicenses")
         .and_then(Value::as_array)
@@ -301,10 +305,11 @@ pub fn assign_group(
         "licenseProcessingState".into(),
         json!({"state": "QueuedForProcessing"}),
     );
-    let entry = store.coll_mut(Coll::Groups).get_mut(&gid).expect("found");
-    entry.set_value(&group);
-    let json_text = entry.json.clone();
-    store.coll_mut(Coll::Groups).note_keys(&json_text);
+    let groups = store.coll_mut(Coll::Groups);
+    if let Some(entry) = groups.get_mut(&gid) {
+        entry.set_value(&group);
+    }
+    groups.note_map_keys(&group);
     store.license_jobs.retain(|j| j.group_id != gid);
     store.license_jobs.push(LicenseJob {
         group_id: gid,
@@ -318,7 +323,7 @@ pub fn members_changed(store: &mut Store, gid: &str, now: Instant) {
     let licensed = store
         .coll(Coll::Groups)
         .get(gid)
-        .is_some_and(|g| g.json.contains("\"licenseProcessingState\""));
+        .is_some_and(|g| store.text(g).contains("\"licenseProcessingState\""));
     if licensed && !store.license_jobs.iter().any(|j| j.group_id == gid) {
         store.license_jobs.push(LicenseJob {
             group_id: gid.to_string(),
@@ -341,7 +346,7 @@ pub fn process_due(store: &mut Store, now: Instant) {
 }
 
 fn process_group(store: &mut Store, gid: &str) {
-    let Some(group) = store.coll(Coll::Groups).get(gid).map(|g| g.value()) else {
+    let Some(group) = store.value_of(Coll::Groups, gid) else {
         return;
     };
     let licenses: Vec<(String, Vec<Value>)> = group
@@ -367,7 +372,7 @@ fn process_group(store: &mut Store, gid: &str) {
         .collect();
     let mut errors: Vec<Value> = Vec::new();
     for uid in users {
-        let Some(mut user) = store.coll(Coll::Users).get(&uid).map(|e| e.value()) else {
+        let Some(mut user) = store.value_of(Coll::Users, &uid) else {
             continue;
         };
         let mut states: Vec<Value> = user

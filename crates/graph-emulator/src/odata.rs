@@ -139,10 +139,16 @@ pub struct Render<'a> {
     pub all_keys: &'a BTreeSet<Box<str>>,
     /// Added to items that lack it (directory objects listed as members).
     pub odata_type: Option<&'a str>,
+    /// Whether `select` covers every property (computed once per page).
+    pub covers: std::cell::OnceCell<bool>,
 }
 
 impl Render<'_> {
     fn covers_all(&self) -> bool {
+        *self.covers.get_or_init(|| self.compute_covers())
+    }
+
+    fn compute_covers(&self) -> bool {
         match &self.select {
             None => true,
             Some(sel) => self
@@ -153,8 +159,8 @@ impl Render<'_> {
     }
 
     /// Appends one item.
-    pub fn item(&self, entry: &Entry, out: &mut String) {
-        self.text(&entry.json, out, |name| entry.extra(name));
+    pub fn item(&self, entry: &Entry, json: &str, out: &mut String) {
+        self.text(json, out, |name| entry.extra(name));
     }
 
     pub fn text<'e>(
@@ -331,6 +337,13 @@ mod tests {
         assert_eq!(page_size(&big, INTUNE, Some(7)).unwrap(), (7, true));
     }
 
+    fn json_of(e: &Entry) -> String {
+        match &e.text {
+            crate::store::Text::Inline(s) => s.to_string(),
+            crate::store::Text::File { .. } => unreachable!("inline in tests"),
+        }
+    }
+
     #[test]
     fn select_projects_and_expand_appends() {
         let keys: BTreeSet<Box<str>> = ["id", "displayName", "mail"]
@@ -344,8 +357,9 @@ mod tests {
             expand: vec!["assignments".into()],
             all_keys: &keys,
             odata_type: None,
+            covers: Default::default(),
         }
-        .item(&entry, &mut out);
+        .item(&entry, &json_of(&entry), &mut out);
         assert_eq!(
             out,
             r##"{"@odata.type":"#microsoft.graph.user","id":"1","assignments":[]}"##
@@ -357,8 +371,9 @@ mod tests {
             expand: vec![],
             all_keys: &keys,
             odata_type: Some("#microsoft.graph.group"),
+            covers: Default::default(),
         }
-        .item(&bare, &mut out);
+        .item(&bare, &json_of(&bare), &mut out);
         assert_eq!(
             out,
             r##"{"@odata.type":"#microsoft.graph.group","id":"2"}"##

@@ -155,12 +155,14 @@ impl Drop for Emulator {
 
 fn set_mdm_authority(sh: &Shared, value: &str) {
     let mut store = sh.store();
-    let orgs = store.coll_mut(Coll::Organization);
-    let ids: Vec<String> = orgs.live().map(|e| e.id.to_string()).collect();
-    for id in ids {
-        if let Some(e) = orgs.get_mut(&id) {
-            let mut v = e.value();
-            v.insert("mobileDeviceManagementAuthority".into(), value.into());
+    let orgs: Vec<(String, Map<String, Value>)> = store
+        .coll(Coll::Organization)
+        .live()
+        .map(|e| (e.id.to_string(), store.value(e)))
+        .collect();
+    for (id, mut v) in orgs {
+        v.insert("mobileDeviceManagementAuthority".into(), value.into());
+        if let Some(e) = store.coll_mut(Coll::Organization).get_mut(&id) {
             e.set_value(&v);
         }
     }
@@ -193,7 +195,7 @@ fn dump(sh: &Shared, only: Option<&[String]>) -> Value {
             .coll(c)
             .live()
             .map(|e| {
-                let mut v = e.value();
+                let mut v = store.value(e);
                 for (k, x) in e.extras.iter().flat_map(|x| x.iter()) {
                     v.insert(k.clone(), x.clone());
                 }

@@ -5,8 +5,8 @@
 //! navigation properties returned with `$expand` are moved beside them.
 
 use crate::json::Fields;
-use crate::store::{Coll, Entry, Kind, Store};
-use crate::util::minify;
+use crate::store::{Coll, Entry, Kind, Store, Text};
+use crate::util::{is_minified, minify};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
@@ -41,22 +41,26 @@ struct Page<'a> {
     value: Vec<&'a RawValue>,
 }
 
-/// Reads a file as text (UTF-8 with or without BOM).
-fn read_text(file: &Path) -> Result<String, LoadError> {
-    let bytes = fs::read(file).map_err(|e| err(file, format!("cannot read: {e}")))?;
-    let bytes = bytes
-        .strip_prefix(&[0xEF, 0xBB, 0xBF][..])
-        .unwrap_or(&bytes)
-        .to_vec();
-    String::from_utf8(bytes).map_err(|_| err(file, "not UTF-8 text"))
+/// Reads a file as text (UTF-8 with or without BOM); also returns the BOM's length.
+fn read_text(file: &Path) -> Result<(String, u64), LoadError> {
+    let mut bytes = fs::read(file).map_err(|e| err(file, format!("cannot read: {e}")))?;
+    let bom = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+        3
+    } else {
+        0
+    };
+    String::from_utf8(bytes)
+        .map(|t| (t, bom))
+        .map_err(|_| err(file, "not UTF-8 text"))
 }
 
-/// Calls `each` with every item (raw JSON) of one page file.
+/// Calls `each` with every item (raw JSON) of one page file and its byte offset in the file.
 fn for_each_item(
     file: &Path,
-    each: &mut dyn FnMut(&RawValue) -> Result<(), String>,
+    each: &mut dyn FnMut(&RawValue, u64) -> Result<(), String>,
 ) -> Result<(), LoadError> {
-    let text = read_text(file)?;
+    let (text, bom) = read_text(file)?;
     let trimmed = text.trim_start();
     if trimmed.is_empty() {
         return Ok(());
@@ -69,7 +73,8 @@ fn for_each_item(
             .value
     };
     for (i, item) in items.into_iter().enumerate() {
-        each(item).map_err(|m| err(file, format!("value[{i}]: {m}")))?;
+        let offset = (item.get().as_ptr() as usize - text.as_ptr() as usize) as u64 + bom;
+        each(item, offset).map_err(|m| err(file, format!("value[{i}]: {m}")))?;
     }
     Ok(())
 }
@@ -108,32 +113,55 @@ pub fn load(root: &Path, tenant_id: Option<&str>) -> Result<Store, LoadError> {
     for coll in Coll::ALL {
         for file in pages(&graph, coll.file())? {
             let extras = coll.extras();
-            let mut each = |raw: &RawValue| -> Result<(), String> {
-                let text = minify(raw.get());
-                let entry =
-                    if extras.is_empty() && coll != Coll::Groups && coll != Coll::Organization {
-                        entry_from_text(text)?
-                    } else {
-                        let mut value: Value =
-                            serde_json::from_str(&text).map_err(|e| e.to_string())?;
-                        if coll == Coll::Groups {
-                            if let Some(members) =
-                                value.as_object_mut().and_then(|o| o.remove("members"))
-                            {
-                                let id =
-                                    value.get("id").and_then(Value::as_str).unwrap_or_default();
-                                inline_members(&mut store, id, &members);
-                            }
+            let mut handle: Option<u32> = None;
+            let mut each = |raw: &RawValue, offset: u64| -> Result<(), String> {
+                let plain = extras.is_empty() && coll != Coll::Groups && coll != Coll::Organization;
+                let entry = if plain && is_minified(raw.get()) {
+                    // Served from the file itself: only the offset stays in memory.
+                    let file_no = match handle {
+                        Some(h) => h,
+                        None => {
+                            let f =
+                                fs::File::open(&file).map_err(|e| format!("cannot open: {e}"))?;
+                            let h = store.files.add(f);
+                            handle = Some(h);
+                            h
                         }
-                        if coll == Coll::Organization {
-                            if let Some(o) = value.as_object_mut() {
-                                o.entry("mobileDeviceManagementAuthority")
-                                    .or_insert_with(|| Value::from("office365"));
-                            }
-                        }
-                        Entry::from_value(value, extras)
-                            .ok_or("an object with a string \"id\" was expected")?
                     };
+                    let text = Text::File {
+                        file: file_no,
+                        offset,
+                        len: raw.get().len() as u32,
+                    };
+                    entry_from_text(raw.get(), text, store.coll_mut(coll))?
+                } else if plain {
+                    let text = minify(raw.get());
+                    entry_from_text(
+                        &text,
+                        Text::Inline(text.as_str().into()),
+                        store.coll_mut(coll),
+                    )?
+                } else {
+                    let text = minify(raw.get());
+                    let mut value: Value =
+                        serde_json::from_str(&text).map_err(|e| e.to_string())?;
+                    if coll == Coll::Groups {
+                        if let Some(members) =
+                            value.as_object_mut().and_then(|o| o.remove("members"))
+                        {
+                            let id = value.get("id").and_then(Value::as_str).unwrap_or_default();
+                            inline_members(&mut store, id, &members);
+                        }
+                    }
+                    if coll == Coll::Organization {
+                        if let Some(o) = value.as_object_mut() {
+                            o.entry("mobileDeviceManagementAuthority")
+                                .or_insert_with(|| Value::from("office365"));
+                        }
+                    }
+                    Entry::from_value(value, extras)
+                        .ok_or("an object with a string \"id\" was expected")?
+                };
                 store.coll_mut(coll).insert(entry);
                 Ok(())
             };
@@ -144,7 +172,7 @@ pub fn load(root: &Path, tenant_id: Option<&str>) -> Result<Store, LoadError> {
         .coll(Coll::Organization)
         .live()
         .next()
-        .map(|e| e.value());
+        .map(|e| store.value(e));
     store.tenant_id = match (&org, tenant_id) {
         (Some(o), _) => o
             .get("id")
@@ -183,9 +211,13 @@ pub fn load(root: &Path, tenant_id: Option<&str>) -> Result<Store, LoadError> {
 }
 
 /// An entry straight from its minified text (no `Value` tree): reads `id` and `@odata.type`.
-fn entry_from_text(text: String) -> Result<Entry, String> {
+fn entry_from_text(
+    json: &str,
+    text: Text,
+    collection: &mut crate::store::Collection,
+) -> Result<Entry, String> {
     let (id, odata_type) = {
-        let fields: Fields = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+        let fields: Fields = serde_json::from_str(json).map_err(|e| e.to_string())?;
         let mut id = None;
         let mut odata_type = None;
         for (k, v) in &fields.0 {
@@ -193,6 +225,9 @@ fn entry_from_text(text: String) -> Result<Entry, String> {
                 "id" => id = serde_json::from_str::<String>(v.get()).ok(),
                 "@odata.type" => odata_type = serde_json::from_str::<String>(v.get()).ok(),
                 _ => {}
+            }
+            if !collection.keys.contains(k.as_ref()) {
+                collection.keys.insert(k.as_ref().into());
             }
         }
         (
@@ -202,7 +237,7 @@ fn entry_from_text(text: String) -> Result<Entry, String> {
     };
     Ok(Entry {
         id: id.into(),
-        json: text.into(),
+        text,
         odata_type: odata_type.map(Into::into),
         visible_from: None,
         extras: None,
@@ -243,7 +278,7 @@ fn load_members(graph: &Path, store: &mut Store) -> Result<(), LoadError> {
     files.sort();
     for (group, _, file) in files {
         let mut found: Vec<(String, Option<Kind>)> = Vec::new();
-        for_each_item(&file, &mut |raw| {
+        for_each_item(&file, &mut |raw, _| {
             #[derive(Deserialize)]
             struct M {
                 id: String,

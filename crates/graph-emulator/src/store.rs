@@ -4,11 +4,50 @@
 //! cloning a collection; writes parse one entry, change it and serialize it again.
 //!
 //! Deleted entries leave a hole (`None`) so positions, which next links carry, stay valid.
+//!
+//! An object loaded from a snapshot page that is already compact stays in that file: the
+//! entry holds its offset and length, and the page is read back when served. A 100,000-user
+//! tenant thus costs its indexes in memory, not its JSON; objects written later are inline.
 
 use crate::json::Fields;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::io::{Read, Seek, SeekFrom};
 use std::time::Instant;
+
+/// Where an object's compact JSON is.
+#[derive(Debug, Clone)]
+pub enum Text {
+    Inline(Box<str>),
+    /// Bytes `offset..offset + len` of snapshot file number `file`.
+    File {
+        file: u32,
+        offset: u64,
+        len: u32,
+    },
+}
+
+/// The snapshot files that entries point into, opened once.
+#[derive(Debug, Default)]
+pub struct Files {
+    handles: Vec<std::fs::File>,
+}
+
+impl Files {
+    pub fn add(&mut self, file: std::fs::File) -> u32 {
+        self.handles.push(file);
+        (self.handles.len() - 1) as u32
+    }
+
+    fn read(&self, file: u32, offset: u64, len: u32) -> Option<String> {
+        let mut handle = self.handles.get(file as usize)?;
+        handle.seek(SeekFrom::Start(offset)).ok()?;
+        let mut buf = vec![0u8; len as usize];
+        handle.read_exact(&mut buf).ok()?;
+        String::from_utf8(buf).ok()
+    }
+}
 
 /// The collections the emulator serves, named as in a snapshot's `graph/` folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -87,7 +126,7 @@ impl Coll {
 pub struct Entry {
     pub id: Box<str>,
     /// The object's compact JSON, without the properties in `extras`.
-    pub json: Box<str>,
+    pub text: Text,
     pub odata_type: Option<Box<str>>,
     /// Created this long ago only: invisible (404, absent from lists) until then.
     pub visible_from: Option<Instant>,
@@ -112,15 +151,11 @@ impl Entry {
         }
         Some(Entry {
             id: id.into(),
-            json: value.to_string().into(),
+            text: Text::Inline(value.to_string().into()),
             odata_type,
             visible_from: None,
             extras: (!extras.is_empty()).then(|| Box::new(extras)),
         })
-    }
-
-    pub fn value(&self) -> Map<String, Value> {
-        serde_json::from_str(&self.json).unwrap_or_default()
     }
 
     pub fn visible(&self, now: Instant) -> bool {
@@ -145,7 +180,7 @@ impl Entry {
 
     /// Replaces the stored object (keeping its extras).
     pub fn set_value(&mut self, value: &Map<String, Value>) {
-        self.json = serde_json::to_string(value).unwrap_or_default().into();
+        self.text = Text::Inline(serde_json::to_string(value).unwrap_or_default().into());
         self.odata_type = value
             .get("@odata.type")
             .and_then(Value::as_str)
@@ -163,8 +198,13 @@ pub struct Collection {
 }
 
 impl Collection {
+    /// Adds or replaces an entry; the keys of an inline entry are noted (a file-backed one's
+    /// were noted by the loader).
     pub fn insert(&mut self, entry: Entry) {
-        self.note_keys(&entry.json);
+        if let Text::Inline(json) = &entry.text {
+            let json = json.clone();
+            self.note_keys(&json);
+        }
         match self.index.get(&entry.id) {
             Some(&pos) => self.entries[pos] = Some(entry),
             None => {
@@ -180,6 +220,14 @@ impl Collection {
                 if !self.keys.contains(key.as_ref()) {
                     self.keys.insert(key.as_ref().into());
                 }
+            }
+        }
+    }
+
+    pub fn note_map_keys(&mut self, object: &Map<String, Value>) {
+        for key in object.keys() {
+            if !self.keys.contains(key.as_str()) {
+                self.keys.insert(key.as_str().into());
             }
         }
     }
@@ -299,6 +347,7 @@ pub struct Store {
     pub tenant_id: String,
     pub domains: Vec<String>,
     colls: Vec<Collection>,
+    pub files: Files,
     pub members: HashMap<Box<str>, Members>,
     pub device_management: Map<String, Value>,
     pub license_jobs: Vec<LicenseJob>,
@@ -311,6 +360,28 @@ impl Store {
             colls: Coll::ALL.iter().map(|_| Collection::default()).collect(),
             ..Store::default()
         }
+    }
+
+    /// An entry's compact JSON.
+    pub fn text<'a>(&self, entry: &'a Entry) -> Cow<'a, str> {
+        match &entry.text {
+            Text::Inline(s) => Cow::Borrowed(s),
+            Text::File { file, offset, len } => Cow::Owned(
+                self.files
+                    .read(*file, *offset, *len)
+                    .unwrap_or_else(|| serde_json::json!({"id": entry.id.as_ref()}).to_string()),
+            ),
+        }
+    }
+
+    /// An entry's object, parsed.
+    pub fn value(&self, entry: &Entry) -> Map<String, Value> {
+        serde_json::from_str(&self.text(entry)).unwrap_or_default()
+    }
+
+    /// The object with this id in `c`, parsed.
+    pub fn value_of(&self, c: Coll, id: &str) -> Option<Map<String, Value>> {
+        self.coll(c).get(id).map(|e| self.value(e))
     }
 
     pub fn coll(&self, c: Coll) -> &Collection {

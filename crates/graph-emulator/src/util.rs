@@ -156,6 +156,28 @@ pub fn percent_encode(text: &str) -> String {
     out
 }
 
+/// Whether JSON text has no whitespace between tokens (so it can be served as it is).
+pub fn is_minified(json: &str) -> bool {
+    let mut in_string = false;
+    let mut escaped = false;
+    for b in json.bytes() {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+        } else if b == b'"' {
+            in_string = true;
+        } else if b.is_ascii_whitespace() {
+            return false;
+        }
+    }
+    true
+}
+
 /// Removes the whitespace between JSON tokens (not inside strings). The input must be valid
 /// JSON (the loader parsed it first).
 pub fn minify(json: &str) -> String {
@@ -220,6 +242,12 @@ mod tests {
                 ("flag".into(), String::new())
             ]
         );
+    }
+
+    #[test]
+    fn minified_text_is_recognised() {
+        assert!(is_minified(r#"{"a b":[1,"x \" y"]}"#));
+        assert!(!is_minified(r#"{"a": 1}"#));
     }
 
     #[test]

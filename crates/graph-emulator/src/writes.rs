@@ -276,8 +276,7 @@ pub fn patch_intune(store: &mut Store, coll: Coll, req: &Request, id: &str) -> R
             "Scheduled actions cannot be changed by PATCH; use scheduleActionsForRules.",
         );
     }
-    let entry = store.coll_mut(coll).get_mut(id).expect("checked visible");
-    let mut object = entry.value();
+    let mut object = store.value_of(coll, id).unwrap_or_default();
     for (k, v) in body.as_object().into_iter().flatten() {
         if !matches!(
             k.as_str(),
@@ -289,9 +288,11 @@ pub fn patch_intune(store: &mut Store, coll: Coll, req: &Request, id: &str) -> R
     let version = object.get("version").and_then(Value::as_i64).unwrap_or(0) + 1;
     object.insert("version".into(), version.into());
     object.insert("lastModifiedDateTime".into(), iso_utc(unix_now()).into());
-    entry.set_value(&object);
-    let json = entry.json.clone();
-    store.coll_mut(coll).note_keys(&json);
+    let c = store.coll_mut(coll);
+    if let Some(entry) = c.get_mut(id) {
+        entry.set_value(&object);
+    }
+    c.note_map_keys(&object);
     Reply::json(200, &Value::Object(object))
 }
 
@@ -418,18 +419,16 @@ pub fn patch_ca(store: &mut Store, req: &Request, id: &str, now: Instant) -> Rep
     if let Err(m) = schema::validate("conditionalAccessPolicy", body, Mode::Update) {
         return bad_request(m);
     }
-    let entry = store
-        .coll_mut(Coll::CaPolicies)
-        .get_mut(id)
-        .expect("checked");
-    let mut object = entry.value();
+    let mut object = store.value_of(Coll::CaPolicies, id).unwrap_or_default();
     for (k, v) in body.as_object().into_iter().flatten() {
         if !matches!(k.as_str(), "id" | "createdDateTime" | "@odata.type") {
             object.insert(k.clone(), v.clone());
         }
     }
     object.insert("modifiedDateTime".into(), iso_utc(unix_now()).into());
-    entry.set_value(&object);
+    if let Some(entry) = store.coll_mut(Coll::CaPolicies).get_mut(id) {
+        entry.set_value(&object);
+    }
     Reply::empty(204)
 }
 
@@ -439,7 +438,10 @@ pub fn find_unique(store: &Store, unique: &str, now: Instant) -> Option<String> 
     store
         .coll(Coll::Groups)
         .live()
-        .find(|e| e.visible(now) && e.json.contains("\"uniqueName\"") && f.matches(&e.json))
+        .find(|e| {
+            let text = store.text(e);
+            e.visible(now) && text.contains("\"uniqueName\"") && f.matches(&text)
+        })
         .map(|e| e.id.to_string())
 }
 
@@ -578,7 +580,8 @@ pub fn create_group(
     if let Some(u) = &unique {
         if find_unique(store, u, now).is_some()
             || store.coll(Coll::Groups).live().any(|e| {
-                e.json
+                store
+                    .text(e)
                     .contains(&format!("\"uniqueName\":{}", Value::from(u.as_str())))
             })
         {
@@ -662,16 +665,17 @@ pub fn patch_group(
             return e;
         }
     }
-    let entry = store.coll_mut(Coll::Groups).get_mut(&gid).expect("visible");
-    let mut object = entry.value();
+    let mut object = store.value_of(Coll::Groups, &gid).unwrap_or_default();
     for (k, v) in body.as_object().into_iter().flatten() {
         if !k.contains('@') && !matches!(k.as_str(), "id" | "createdDateTime") {
             object.insert(k.clone(), v.clone());
         }
     }
-    entry.set_value(&object);
-    let json = entry.json.clone();
-    store.coll_mut(Coll::Groups).note_keys(&json);
+    let groups = store.coll_mut(Coll::Groups);
+    if let Some(entry) = groups.get_mut(&gid) {
+        entry.set_value(&object);
+    }
+    groups.note_map_keys(&object);
     Reply::empty(204)
 }
 

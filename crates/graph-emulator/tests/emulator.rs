@@ -684,3 +684,69 @@ async fn faults_are_seeded_transient_and_sometimes_cut_the_connection() {
         "{a:?}"
     );
 }
+
+#[tokio::test]
+async fn compact_pages_are_served_from_the_snapshot_files_themselves() {
+    // Large snapshots (bms2intune synth) are compact JSON: the emulator keeps offsets into
+    // the files instead of the objects. A BOM and a pretty page must work too.
+    let dir = tempfile::tempdir().unwrap();
+    let graph = dir.path().join("graph");
+    std::fs::create_dir_all(graph.join("users")).unwrap();
+    std::fs::write(graph.join("organization.json"), r#"{"value":[{"id":"11111111-1111-1111-1111-111111111111","displayName":"T","verifiedDomains":[{"name":"t.example"}]}]}"#).unwrap();
+    let users: Vec<Value> = (0..25)
+        .map(|i| json!({"id": format!("00000000-0000-0000-0000-{i:012}"), "displayName": format!("User {i} \"q\" é"), "userPrincipalName": format!("u{i}@t.example"), "usageLocation": "DE"}))
+        .collect();
+    let page = |items: &[Value]| serde_json::to_string(&json!({"value": items})).unwrap();
+    let mut first = vec![0xEF, 0xBB, 0xBF];
+    first.extend(page(&users[..10]).into_bytes());
+    std::fs::write(graph.join("users/page-0001.json"), first).unwrap();
+    std::fs::write(
+        graph.join("users/page-0002.json"),
+        serde_json::to_string_pretty(&json!({"value": &users[10..20]})).unwrap(),
+    )
+    .unwrap();
+    std::fs::write(
+        graph.join("users/page-0003.json"),
+        serde_json::to_string(&users[20..]).unwrap(),
+    )
+    .unwrap();
+    let emu = Emulator::start({
+        let mut c = Config::new(dir.path());
+        c.page_size = Some(4);
+        c
+    })
+    .await
+    .unwrap();
+    let c = client();
+    let t = token_for(&emu, &c, "t.example", "app").await;
+    let (all, _) = get_all(&c, &format!("{}/v1.0/users", emu.base_url()), &t).await;
+    assert_eq!(all, users);
+    let (selected, _) = get_all(
+        &c,
+        &format!("{}/v1.0/users?$select=id,displayName", emu.base_url()),
+        &t,
+    )
+    .await;
+    assert_eq!(
+        selected[3],
+        json!({"id": users[3]["id"], "displayName": users[3]["displayName"]})
+    );
+    let one = get(
+        &c,
+        &format!("{}/v1.0/users/u22@t.example", emu.base_url()),
+        &t,
+    )
+    .await;
+    assert_eq!(one.body["displayName"], users[22]["displayName"]);
+    let r = get(
+        &c,
+        &format!(
+            "{}/v1.0/users?$filter=userPrincipalName eq 'u7@t.example'",
+            emu.base_url()
+        ),
+        &t,
+    )
+    .await;
+    assert_eq!(r.body["value"].as_array().unwrap().len(), 1);
+    emu.stop().await;
+}
