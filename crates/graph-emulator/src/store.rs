@@ -131,6 +131,8 @@ pub struct Entry {
     /// Created this long ago only: invisible (404, absent from lists) until then.
     pub visible_from: Option<Instant>,
     /// Navigation properties returned only with `$expand` (assignments, scheduled actions).
+    // Boxed: 8 bytes per entry instead of 24, and most of a large tenant's entries have none.
+    #[allow(clippy::box_collection)]
     pub extras: Option<Box<Vec<(String, Value)>>>,
 }
 

@@ -750,3 +750,57 @@ async fn compact_pages_are_served_from_the_snapshot_files_themselves() {
     assert_eq!(r.body["value"].as_array().unwrap().len(), 1);
     emu.stop().await;
 }
+
+#[tokio::test]
+async fn the_binary_says_where_it_listens_and_refuses_other_interfaces() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let bin = env!("CARGO_BIN_EXE_graph-emulator");
+    let refused = Command::new(bin)
+        .args([
+            "--snapshot",
+            sample().to_str().unwrap(),
+            "--listen",
+            "0.0.0.0:0",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("loopback"));
+    let mut child = Command::new(bin)
+        .args([
+            "--snapshot",
+            sample().to_str().unwrap(),
+            "--listen",
+            "127.0.0.1:0",
+            "--throttle",
+            "off",
+            "--seed",
+            "3",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let base = line
+        .trim()
+        .strip_prefix("listening on ")
+        .expect("first line says where")
+        .to_string();
+    assert!(base.starts_with("http://127.0.0.1:"));
+    let state: Value = client()
+        .get(format!("{base}/_emulator/state?only=organization"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(state["tenantId"].is_string());
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
