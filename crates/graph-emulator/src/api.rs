@@ -439,14 +439,15 @@ fn members(
         Some(None) => return bad_request("Invalid $skiptoken."),
         None => 0,
     };
-    let list: Vec<(Box<str>, Kind)> = if transitive {
-        store.transitive_members(&gid)
+    // Direct members are borrowed (a page never copies the group); transitive ones are
+    // computed per request.
+    let list: std::borrow::Cow<[(Box<str>, Kind)]> = if transitive {
+        std::borrow::Cow::Owned(store.transitive_members(&gid))
     } else {
-        store
-            .members
-            .get(gid.as_str())
-            .map(|m| m.order.clone())
-            .unwrap_or_default()
+        match store.members.get(gid.as_str()) {
+            Some(m) => std::borrow::Cow::Borrowed(m.order.as_slice()),
+            None => std::borrow::Cow::Owned(Vec::new()),
+        }
     };
     let select = q.select();
     let keep = |(id, kind): &(Box<str>, Kind)| {

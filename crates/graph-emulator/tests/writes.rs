@@ -872,3 +872,110 @@ async fn non_loopback_addresses_are_refused() {
         Err(graph_emulator::StartError::NotLoopback(_))
     ));
 }
+
+#[tokio::test]
+async fn scheduled_actions_conditional_access_updates_and_opaque_tokens() {
+    let (emu, c, t) = start(|c| c.opaque_tokens = true).await;
+    assert_ne!(t.split('.').count(), 3, "an opaque token is not a JWT");
+    let (_, _, body) = sample_bodies()
+        .into_iter()
+        .find(|(a, c, _)| *a == Api::V1 && c == "deviceCompliancePolicies")
+        .unwrap();
+    let base = format!(
+        "{}/v1.0/deviceManagement/deviceCompliancePolicies",
+        emu.base_url()
+    );
+    let id = call(&c, &t, "POST", base.clone(), Some(body), &[])
+        .await
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let rules = json!({"deviceComplianceScheduledActionForRules": [{"ruleName": "PasswordRequired", "scheduledActionConfigurations": [
+        {"actionType": "block", "gracePeriodHours": 24, "notificationTemplateId": "", "notificationMessageCCList": []}]}]});
+    assert_eq!(
+        call(
+            &c,
+            &t,
+            "POST",
+            format!("{base}/{id}/scheduleActionsForRules"),
+            Some(rules),
+            &[]
+        )
+        .await
+        .status,
+        204
+    );
+    let r = call(
+        &c,
+        &t,
+        "GET",
+        format!("{base}/{id}/scheduledActionsForRule"),
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(
+        r.body["value"][0]["scheduledActionConfigurations"][0]["gracePeriodHours"],
+        24
+    );
+
+    let (_, _, ca) = sample_bodies()
+        .into_iter()
+        .find(|(_, c, _)| c == "conditionalAccessPolicies")
+        .unwrap();
+    let ca_url = format!(
+        "{}/v1.0/identity/conditionalAccess/policies",
+        emu.base_url()
+    );
+    let created = call(&c, &t, "POST", ca_url.clone(), Some(ca), &[]).await;
+    assert_eq!(created.status, 201);
+    let ca_id = created.body["id"].as_str().unwrap();
+    assert_eq!(
+        call(
+            &c,
+            &t,
+            "PATCH",
+            format!("{ca_url}/{ca_id}"),
+            Some(json!({"state": "enabled"})),
+            &[]
+        )
+        .await
+        .status,
+        204
+    );
+    assert_eq!(
+        call(&c, &t, "GET", format!("{ca_url}/{ca_id}"), None, &[])
+            .await
+            .body["state"],
+        "enabled"
+    );
+    assert_eq!(
+        call(
+            &c,
+            &t,
+            "PATCH",
+            format!("{ca_url}/{ca_id}"),
+            Some(json!({"state": "on"})),
+            &[]
+        )
+        .await
+        .status,
+        400
+    );
+    // $count on the first page only.
+    let r = call(
+        &c,
+        &t,
+        "GET",
+        format!("{ca_url}?$count=true"),
+        None,
+        &[("ConsistencyLevel", "eventual")],
+    )
+    .await;
+    assert_eq!(
+        r.body["@odata.count"].as_u64().unwrap() as usize,
+        r.body["value"].as_array().unwrap().len()
+    );
+    emu.stop().await;
+}
