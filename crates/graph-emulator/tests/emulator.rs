@@ -629,11 +629,16 @@ async fn intune_writes_beyond_the_documented_limit_get_retry_after_also_inside_b
         }
     }
     let throttled: Vec<_> = statuses.iter().filter(|(s, _)| *s == 429).collect();
-    assert_eq!(throttled.len(), 20, "120 writes, 100 allowed");
+    // 120 writes, 100 allowed at once (the bucket refills 5 per second meanwhile).
+    assert!(
+        !throttled.is_empty() && throttled.len() <= 20,
+        "{}",
+        throttled.len()
+    );
     assert!(throttled.iter().all(|(_, ra)| ra
         .as_deref()
         .is_some_and(|v| v.parse::<u64>().unwrap() >= 1)));
-    assert_eq!(statuses.iter().filter(|(s, _)| *s == 404).count(), 100);
+    assert!(statuses.iter().filter(|(s, _)| *s == 404).count() >= 100);
     emu.stop().await;
 }
 
@@ -803,4 +808,90 @@ async fn the_binary_says_where_it_listens_and_refuses_other_interfaces() {
     assert!(state["tenantId"].is_string());
     child.kill().unwrap();
     child.wait().unwrap();
+}
+
+#[tokio::test]
+async fn the_directory_counts_resource_units_and_says_when_to_retry() {
+    // A small tenant (< 50 users): 3,500 resource units per 10 s; GET /users/{id} costs 2.
+    let dir = tempfile::tempdir().unwrap();
+    let graph = dir.path().join("graph");
+    std::fs::create_dir_all(&graph).unwrap();
+    std::fs::write(
+        graph.join("organization.json"),
+        r#"{"value":[{"id":"22222222-2222-2222-2222-222222222222","displayName":"S"}]}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        graph.join("users.json"),
+        r#"{"value":[{"id":"00000000-0000-0000-0000-000000000001","displayName":"A"}]}"#,
+    )
+    .unwrap();
+    let emu = Emulator::start({
+        let mut c = Config::new(dir.path());
+        c.throttle = ThrottleMode::Documented;
+        c
+    })
+    .await
+    .unwrap();
+    let c = client();
+    let t = token(&emu, &c).await;
+    let one = get(
+        &c,
+        &format!(
+            "{}/v1.0/users/00000000-0000-0000-0000-000000000001",
+            emu.base_url()
+        ),
+        &t,
+    )
+    .await;
+    assert_eq!(one.headers["x-ms-resource-unit"], "2");
+    let reqs: Vec<Value> = (0..20).map(|i| json!({"id": i.to_string(), "method": "GET", "url": "/users/00000000-0000-0000-0000-000000000001"})).collect();
+    let mut ok = 1;
+    let mut throttled = None;
+    for _ in 0..500 {
+        if throttled.is_some() {
+            break;
+        }
+        let r = call(
+            &c,
+            "POST",
+            &format!("{}/v1.0/$batch", emu.base_url()),
+            &t,
+            Some(json!({"requests": reqs})),
+            &[],
+        )
+        .await;
+        for x in r.body["responses"].as_array().unwrap() {
+            match x["status"].as_u64().unwrap() {
+                200 => ok += 1,
+                429 => throttled = Some(x.clone()),
+                s => panic!("unexpected {s}"),
+            }
+        }
+    }
+    let inner = throttled.expect("the directory throttled");
+    assert!(
+        ok >= 1750,
+        "the whole budget (3,500 units at 2 each) is usable, got {ok}"
+    );
+    assert_eq!(
+        inner["body"]["error"]["code"],
+        "Request_ThrottledTemporarily"
+    );
+    assert!(
+        inner["headers"]["Retry-After"]
+            .as_str()
+            .unwrap()
+            .parse::<u64>()
+            .unwrap()
+            >= 1
+    );
+    let r = get(&c, &format!("{}/v1.0/users", emu.base_url()), &t).await;
+    assert_eq!(r.status, 429);
+    assert!(r.headers.contains_key("retry-after"));
+    assert!(r.headers["x-ms-throttle-scope"]
+        .to_str()
+        .unwrap()
+        .starts_with("Tenant_Application/"));
+    emu.stop().await;
 }
