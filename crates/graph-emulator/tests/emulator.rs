@@ -287,7 +287,7 @@ async fn group_members_page_and_batch_reads_them() {
 
 #[tokio::test]
 async fn errors_have_graphs_shape_and_bad_tokens_get_401() {
-    let emu = start(|c| c.token_lifetime = Duration::from_secs(1)).await;
+    let emu = start(|c| c.token_lifetime = Duration::from_secs(2)).await;
     let c = client();
     let url = format!("{}/v1.0/organization", emu.base_url());
     let r = call(
@@ -338,7 +338,7 @@ async fn errors_have_graphs_shape_and_bad_tokens_get_401() {
         .any(|r| r == "DeviceManagementConfiguration.ReadWrite.All"));
     assert!(claims["exp"].as_u64().unwrap() > claims["iat"].as_u64().unwrap());
     assert_eq!(get(&c, &url, &t).await.status, 200);
-    tokio::time::sleep(Duration::from_millis(2100)).await;
+    tokio::time::sleep(Duration::from_millis(3100)).await;
     let r = get(&c, &url, &t).await;
     assert_eq!(r.status, 401);
     assert_eq!(
@@ -660,15 +660,15 @@ async fn faults_are_seeded_transient_and_sometimes_cut_the_connection() {
                 .send()
                 .await;
             let outcome = match r {
-                Err(_) => "transport".to_string(),
+                Err(_) => "cut".to_string(),
                 Ok(r) => {
                     let status = r.status().as_u16();
                     match r.bytes().await {
-                        Ok(b) if status == 200 && serde_json::from_slice::<Value>(&b).is_err() => {
-                            "bad-body".to_string()
-                        }
+                        Ok(b) if serde_json::from_slice::<Value>(&b).is_err() => "cut".to_string(),
                         Ok(_) => status.to_string(),
-                        Err(_) => "truncated".to_string(),
+                        // Whether a cut shows before or after the headers is the transport's
+                        // business: both are "cut".
+                        Err(_) => "cut".to_string(),
                     }
                 }
             };
@@ -683,11 +683,7 @@ async fn faults_are_seeded_transient_and_sometimes_cut_the_connection() {
     assert!(a
         .iter()
         .any(|o| ["500", "503", "504"].contains(&o.as_str())));
-    assert!(
-        a.iter()
-            .any(|o| ["transport", "truncated", "bad-body"].contains(&o.as_str())),
-        "{a:?}"
-    );
+    assert!(a.iter().any(|o| o == "cut"), "{a:?}");
 }
 
 #[tokio::test]

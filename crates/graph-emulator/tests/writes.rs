@@ -620,7 +620,7 @@ async fn groups_upsert_by_unique_name_and_members_are_added_all_or_nothing() {
 
 #[tokio::test]
 async fn new_objects_are_invisible_during_the_replication_lag() {
-    let (emu, c, t) = start(|c| c.replication_lag = Duration::from_millis(700)).await;
+    let (emu, c, t) = start(|c| c.replication_lag = Duration::from_millis(1500)).await;
     let users = first_user_ids(&emu, 1);
     let r = call(&c, &t, "POST", format!("{}/v1.0/groups", emu.base_url()), Some(json!({"displayName": "lag", "mailEnabled": false, "mailNickname": "lag", "securityEnabled": true})), &[]).await;
     assert_eq!(r.status, 201);
@@ -651,7 +651,7 @@ async fn new_objects_are_invisible_during_the_replication_lag() {
         404
     );
     assert_eq!(add().await.status, 404);
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    tokio::time::sleep(Duration::from_millis(1600)).await;
     assert_eq!(
         call(
             &c,
