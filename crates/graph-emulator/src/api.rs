@@ -258,7 +258,7 @@ fn context(sh: &Shared, req: &Request, coll: Coll, q: &Query, entity: bool) -> S
 fn render<'a>(store: &'a Store, coll: Coll, q: &Query) -> Result<Render<'a>, Reply> {
     let expand = q.expand();
     for name in &expand {
-        if !coll.extras().contains(&name.as_str()) {
+        if !coll.extras().contains(&name.as_str()) && !coll.inline_navs().contains(&name.as_str()) {
             return Err(bad_request(format!(
                 "Could not find a property named '{name}' on type '{}'.",
                 entity_type(coll)
@@ -270,6 +270,7 @@ fn render<'a>(store: &'a Store, coll: Coll, q: &Query) -> Result<Render<'a>, Rep
         expand,
         all_keys: &store.coll(coll).keys,
         odata_type: None,
+        inline_navs: coll.inline_navs(),
         covers: Default::default(),
     })
 }
@@ -480,6 +481,7 @@ fn members(
                 expand: Vec::new(),
                 all_keys: &store.coll(c).keys,
                 odata_type: Some(kind.odata_type()),
+                inline_navs: c.inline_navs(),
                 covers: Default::default(),
             }
             .item(e, &store.text(e), &mut items),

@@ -139,6 +139,8 @@ pub struct Render<'a> {
     pub all_keys: &'a BTreeSet<Box<str>>,
     /// Added to items that lack it (directory objects listed as members).
     pub odata_type: Option<&'a str>,
+    /// Navigation properties stored inside the objects: dropped unless expanded.
+    pub inline_navs: &'a [&'static str],
     /// Whether `select` covers every property (computed once per page).
     pub covers: std::cell::OnceCell<bool>,
 }
@@ -148,7 +150,20 @@ impl Render<'_> {
         *self.covers.get_or_init(|| self.compute_covers())
     }
 
+    fn expanded(&self, name: &str) -> bool {
+        self.expand.iter().any(|e| e == name)
+    }
+
     fn compute_covers(&self) -> bool {
+        let hidden_nav = self
+            .inline_navs
+            .iter()
+            .any(|n| self.all_keys.contains(*n) && !self.expanded(n));
+        let selected_nav =
+            self.select.is_some() && self.inline_navs.iter().any(|n| self.expanded(n));
+        if hidden_nav || selected_nav {
+            return false;
+        }
         match &self.select {
             None => true,
             Some(sel) => self
@@ -173,13 +188,19 @@ impl Render<'_> {
         if self.covers_all() {
             out.push_str(json);
         } else {
-            let select = self.select.as_deref().unwrap_or_default();
+            let select = self.select.as_deref();
             out.push('{');
             if let Ok(fields) = serde_json::from_str::<Fields>(json) {
                 let mut first = true;
                 for (k, v) in &fields.0 {
-                    if k.starts_with("@odata.") || select.iter().any(|s| s.eq_ignore_ascii_case(k))
-                    {
+                    let keep = if self.inline_navs.contains(&k.as_ref()) {
+                        self.expanded(k)
+                    } else {
+                        k.starts_with("@odata.")
+                            || select
+                                .is_none_or(|sel| sel.iter().any(|s| s.eq_ignore_ascii_case(k)))
+                    };
+                    if keep {
                         if !first {
                             out.push(',');
                         }
@@ -200,6 +221,11 @@ impl Render<'_> {
             }
         }
         for name in &self.expand {
+            if self.inline_navs.contains(&name.as_str())
+                && out[start..].contains(&format!("\"{name}\":"))
+            {
+                continue;
+            }
             let value = extra(name)
                 .cloned()
                 .unwrap_or_else(|| Value::Array(Vec::new()));
@@ -357,6 +383,7 @@ mod tests {
             expand: vec!["assignments".into()],
             all_keys: &keys,
             odata_type: None,
+            inline_navs: &[],
             covers: Default::default(),
         }
         .item(&entry, &json_of(&entry), &mut out);
@@ -371,6 +398,7 @@ mod tests {
             expand: vec![],
             all_keys: &keys,
             odata_type: Some("#microsoft.graph.group"),
+            inline_navs: &[],
             covers: Default::default(),
         }
         .item(&bare, &json_of(&bare), &mut out);

@@ -104,6 +104,15 @@ impl Coll {
         }
     }
 
+    /// Navigation properties a snapshot holds inside the object (as `$expand` returned them):
+    /// served only when expanded. Kept in place so large collections stay file-backed.
+    pub fn inline_navs(self) -> &'static [&'static str] {
+        match self {
+            Coll::Devices => &["registeredOwners"],
+            _ => &[],
+        }
+    }
+
     /// The entity set's name in `@odata.context`.
     pub fn context(self) -> &'static str {
         match self {

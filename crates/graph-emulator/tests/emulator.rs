@@ -891,3 +891,65 @@ async fn the_directory_counts_resource_units_and_says_when_to_retry() {
         .starts_with("Tenant_Application/"));
     emu.stop().await;
 }
+
+#[tokio::test]
+async fn device_owners_come_only_with_expand() {
+    // docs/snapshot.md: devices are read with $expand=registeredOwners, kept inline.
+    let dir = tempfile::tempdir().unwrap();
+    let graph = dir.path().join("graph");
+    std::fs::create_dir_all(&graph).unwrap();
+    std::fs::write(
+        graph.join("organization.json"),
+        r#"{"value":[{"id":"33333333-3333-3333-3333-333333333333"}]}"#,
+    )
+    .unwrap();
+    let owner = json!([{"@odata.type": "#microsoft.graph.user", "id": "u1"}]);
+    let devices = json!({"value": [
+        {"id": "d1", "displayName": "Phone", "registeredOwners": owner},
+        {"id": "d2", "displayName": "Tablet"},
+    ]});
+    std::fs::write(graph.join("devices.json"), devices.to_string()).unwrap();
+    let emu = Emulator::start(Config::new(dir.path())).await.unwrap();
+    let c = client();
+    let t = token(&emu, &c).await;
+    let plain = get(&c, &format!("{}/v1.0/devices", emu.base_url()), &t).await;
+    assert_eq!(
+        plain.body["value"][0],
+        json!({"id": "d1", "displayName": "Phone"})
+    );
+    let expanded = get(
+        &c,
+        &format!(
+            "{}/v1.0/devices?$expand=registeredOwners($select=id)",
+            emu.base_url()
+        ),
+        &t,
+    )
+    .await;
+    assert_eq!(expanded.body["value"][0]["registeredOwners"], owner);
+    assert_eq!(expanded.body["value"][1]["registeredOwners"], json!([]));
+    let selected = get(
+        &c,
+        &format!(
+            "{}/v1.0/devices?$select=id&$expand=registeredOwners",
+            emu.base_url()
+        ),
+        &t,
+    )
+    .await;
+    assert_eq!(
+        selected.body["value"][0],
+        json!({"id": "d1", "registeredOwners": owner})
+    );
+    assert_eq!(
+        get(
+            &c,
+            &format!("{}/v1.0/devices?$expand=owners", emu.base_url()),
+            &t
+        )
+        .await
+        .status,
+        400
+    );
+    emu.stop().await;
+}
