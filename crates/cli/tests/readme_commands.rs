@@ -39,90 +39,59 @@ const SCALE_BENCHMARK: &str =
 
 /// Every command the documents show that this test does not run, and why.
 const NOT_RUN: &[NotRun] = &[
-    NotRun {
-        file: "README.md",
-        starts_with: "bash scripts/test.sh",
-        reason: TEST_SUITE,
-    },
-    NotRun {
-        file: "README.md",
-        starts_with: "bench/run.sh",
-        reason: SCALE_BENCHMARK,
-    },
-    NotRun {
-        file: "README.md",
-        starts_with: "./scripts/Export-BmsPolicies.ps1",
-        reason: POWERSHELL,
-    },
-    NotRun {
-        file: "docs/performance.md",
-        starts_with: "bench/run.sh",
-        reason: SCALE_BENCHMARK,
-    },
-    NotRun {
-        file: "bench/README.md",
-        starts_with: "bench/run.sh",
-        reason: SCALE_BENCHMARK,
-    },
-    NotRun {
-        file: "bench/README.md",
-        starts_with: "bms2intune synth --users 100000",
-        reason:
-            "writes a 716 MB benchmark tenant; `synth` itself is run by crates/cli/tests/cli.rs",
-    },
-    NotRun {
-        file: "bench/README.md",
-        starts_with: "cargo run --release -p bms2intune-synth --example synth",
-        reason:
-            "builds the generator's standalone example in release mode and writes a 716 MB tenant",
-    },
-    NotRun {
-        file: "bench/README.md",
-        starts_with: "cargo bench",
-        reason:
-            "micro-benchmarks: release builds and minutes of measuring, never part of `cargo test`",
-    },
-    NotRun {
-        file: "fuzz/README.md",
-        starts_with: "cargo install cargo-fuzz",
-        reason: "installs a tool from crates.io",
-    },
-    NotRun {
-        file: "fuzz/README.md",
-        starts_with: "RUSTC_BOOTSTRAP=1 cargo fuzz",
-        reason: "needs cargo-fuzz and sanitizer builds; each run fuzzes for minutes",
-    },
-    NotRun {
-        file: "scripts/README.md",
-        starts_with: ".\\scripts\\Export-BmsPolicies.ps1",
-        reason: POWERSHELL,
-    },
-    NotRun {
-        file: "scripts/README.md",
-        starts_with: "Install-Module Microsoft.Graph.Authentication",
-        reason: POWERSHELL,
-    },
-    NotRun {
-        file: "scripts/README.md",
-        starts_with: "mkdir -p snap/graph",
-        reason: LIVE_TENANT,
-    },
-    NotRun {
-        file: "scripts/README.md",
-        starts_with: "az login",
-        reason: LIVE_TENANT,
-    },
-    NotRun {
-        file: "scripts/README.md",
-        starts_with: "az rest",
-        reason: LIVE_TENANT,
-    },
-    NotRun {
-        file: "scripts/README.md",
-        starts_with: "for id in",
-        reason: LIVE_TENANT,
-    },
+    not_run("README.md", "bash scripts/test.sh", TEST_SUITE),
+    not_run("README.md", "bench/run.sh", SCALE_BENCHMARK),
+    not_run("README.md", "./scripts/Export-BmsPolicies.ps1", POWERSHELL),
+    not_run("docs/performance.md", "bench/run.sh", SCALE_BENCHMARK),
+    not_run("bench/README.md", "bench/run.sh", SCALE_BENCHMARK),
+    not_run(
+        "bench/README.md",
+        "bms2intune synth --users 100000",
+        "writes a 716 MB benchmark tenant; `synth` itself is run by crates/cli/tests/cli.rs",
+    ),
+    not_run(
+        "bench/README.md",
+        "cargo run --release -p bms2intune-synth --example synth",
+        "builds the generator's standalone example in release mode and writes a 716 MB tenant",
+    ),
+    not_run(
+        "bench/README.md",
+        "cargo bench",
+        "micro-benchmarks: release builds and minutes of measuring, never part of `cargo test`",
+    ),
+    not_run(
+        "fuzz/README.md",
+        "cargo install cargo-fuzz",
+        "installs a tool from crates.io",
+    ),
+    not_run(
+        "fuzz/README.md",
+        "RUSTC_BOOTSTRAP=1 cargo fuzz",
+        "needs cargo-fuzz and sanitizer builds; each run fuzzes for minutes",
+    ),
+    not_run(
+        "scripts/README.md",
+        ".\\scripts\\Export-BmsPolicies.ps1",
+        POWERSHELL,
+    ),
+    not_run(
+        "scripts/README.md",
+        "Install-Module Microsoft.Graph.Authentication",
+        POWERSHELL,
+    ),
+    not_run("scripts/README.md", "mkdir -p snap/graph", LIVE_TENANT),
+    not_run("scripts/README.md", "az login", LIVE_TENANT),
+    not_run("scripts/README.md", "az rest", LIVE_TENANT),
+    not_run("scripts/README.md", "for id in", LIVE_TENANT),
 ];
+
+const fn not_run(file: &'static str, starts_with: &'static str, reason: &'static str) -> NotRun {
+    NotRun {
+        file,
+        starts_with,
+        reason,
+    }
+}
 
 /// Fenced-block languages whose lines are shell commands.
 const SHELL: &[&str] = &["sh", "bash", "shell", "zsh", "console", "shell-session"];
