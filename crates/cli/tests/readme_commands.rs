@@ -79,6 +79,12 @@ const NOT_RUN: &[NotRun] = &[
         "Install-Module Microsoft.Graph.Authentication",
         POWERSHELL,
     ),
+    not_run(
+        "crates/graph-emulator/README.md",
+        "cargo run -p graph-emulator",
+        "a synopsis (optional flags in brackets) of a server that runs until interrupted; \
+         crates/graph-emulator/tests/ start it in-process",
+    ),
     not_run("scripts/README.md", "mkdir -p snap/graph", LIVE_TENANT),
     not_run("scripts/README.md", "az login", LIVE_TENANT),
     not_run("scripts/README.md", "az rest", LIVE_TENANT),
