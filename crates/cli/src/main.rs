@@ -8,6 +8,7 @@
 //! 2 bad input (snapshot files, config, options) or bad usage; 3 findings at or above the
 //! `--fail-on` severity (the output is still written).
 
+mod collect;
 mod errors;
 mod import;
 mod output;
@@ -76,6 +77,14 @@ enum Command {
     /// The output folder is written all at once: if anything fails, nothing is left behind.
     /// Re-running replaces an earlier plan in the same folder.
     Plan(PlanArgs),
+    /// Read a tenant through Microsoft Graph into a snapshot folder (docs/snapshot.md), with
+    /// your own app registration: users, licences, groups and their members, Entra and
+    /// managed devices, existing Intune and Conditional Access policies. The BMS part is
+    /// copied from an export made with scripts/Export-BmsPolicies.ps1 (`--bms`).
+    ///
+    /// Checks the app's permissions first and names every missing one (exit 2). Reads are
+    /// paced at Microsoft's documented limits. The folder appears all at once or not at all.
+    Collect(collect::CollectArgs),
 }
 
 #[derive(Subcommand)]
@@ -271,6 +280,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Assess(args) => assess(args),
         Command::Synth(args) => synth(args),
         Command::Plan(args) => plan(args),
+        Command::Collect(args) => collect::collect(args),
     }
 }
 

@@ -18,6 +18,9 @@ pub enum OutputKind {
     Plan,
     /// `synth --out`: a synthetic snapshot.
     Snapshot,
+    /// `collect --out`: a snapshot read through Graph (same marker as `synth`: both are
+    /// snapshots, and either may replace the other).
+    Collect,
 }
 
 impl OutputKind {
@@ -25,7 +28,7 @@ impl OutputKind {
     pub fn marker(self) -> &'static str {
         match self {
             OutputKind::Plan => ".bms2intune-plan",
-            OutputKind::Snapshot => ".bms2intune-snapshot",
+            OutputKind::Snapshot | OutputKind::Collect => ".bms2intune-snapshot",
         }
     }
 
@@ -33,6 +36,7 @@ impl OutputKind {
         match self {
             OutputKind::Plan => "plan",
             OutputKind::Snapshot => "synth",
+            OutputKind::Collect => "collect",
         }
     }
 
@@ -109,6 +113,11 @@ impl StagedOutput {
         };
         staged.write(kind.marker(), kind.marker_text().as_bytes())?;
         Ok(staged)
+    }
+
+    /// The staging folder (to read back what was written before committing).
+    pub fn path(&self) -> &Path {
+        &self.staging
     }
 
     /// Writes `bytes` to `relative` (forward slashes) inside the staging folder.
