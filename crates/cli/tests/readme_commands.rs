@@ -85,6 +85,18 @@ const NOT_RUN: &[NotRun] = &[
         "a synopsis (optional flags in brackets) of a server that runs until interrupted; \
          crates/graph-emulator/tests/ start it in-process",
     ),
+    not_run("README.md", "export AZURE_", LIVE_TENANT),
+    not_run(
+        "README.md",
+        "bms2intune collect --bms contoso-export",
+        "signs in to a live tenant; crates/cli/tests/collect.rs runs `collect` against the \
+         in-repo graph-emulator serving the sample",
+    ),
+    not_run(
+        "bench/README.md",
+        "bench/collect.sh",
+        "the collect benchmark: a release build and a 100,000-user emulated tenant",
+    ),
     not_run("scripts/README.md", "mkdir -p snap/graph", LIVE_TENANT),
     not_run("scripts/README.md", "az login", LIVE_TENANT),
     not_run("scripts/README.md", "az rest", LIVE_TENANT),
