@@ -370,7 +370,7 @@ fn import_backup(args: ImportBackupArgs) -> Result<()> {
 
 fn snapshot_check(args: CheckArgs) -> Result<()> {
     let tenant = read_snapshot(&args.snapshot.snapshot)?;
-    let summary = bms2intune_snapshot::summary::summarize(&tenant);
+    let summary = bms2intune_plan::summary::summarize(&tenant);
     if args.json {
         println!("{}", serde_json::to_string_pretty(&summary)?);
     } else {
@@ -469,14 +469,13 @@ fn plan(args: PlanArgs) -> Result<()> {
         }
     }
     staged.write_json("plan.json", &plan)?;
-    let plan_json = serde_json::to_value(&plan).context("serializing the plan")?;
     staged.write(
         bms2intune_report::HTML_FILE,
-        bms2intune_report::render_html(&plan_json)?.as_bytes(),
+        bms2intune_report::render_html(&plan)?.as_bytes(),
     )?;
     staged.write(
         bms2intune_report::MARKDOWN_FILE,
-        bms2intune_report::render_markdown(&plan_json)?.as_bytes(),
+        bms2intune_report::render_markdown(&plan)?.as_bytes(),
     )?;
     clock.lap("write plan.json, graph/ and the reports");
     let out = staged.commit().context("writing the plan")?;

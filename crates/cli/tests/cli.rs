@@ -681,17 +681,49 @@ fn list_limit_bounds_plan_json_but_not_the_csv_tables() {
     assert!(md.contains(&format!("and {} more (all in waves.csv)", unplaced - 2)));
 }
 
-/// Two writers produce findings.csv's layout: the CLI from the typed assessment (every
-/// subject), the report crate from a plan.json. On an unbounded plan they must agree byte for
-/// byte, so the columns and row order cannot drift apart.
+/// `plan.json` reads back into the typed document the report renders from
+/// (`PlanDocument<'static>`), writes out byte for byte the same, and renders the same reports:
+/// the document's Rust types describe every field the CLI writes.
 #[test]
-fn findings_csv_matches_the_plan_json_renderer() {
+fn plan_json_reads_back_into_the_typed_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("plan");
+    plan_sample(&out, &["--list-limit", "5"]);
+    let text = std::fs::read_to_string(out.join("plan.json")).unwrap();
+    let plan: bms2intune_plan::PlanDocument<'static> = serde_json::from_str(&text).unwrap();
+    assert_eq!(serde_json::to_string_pretty(&plan).unwrap() + "\n", text);
+    assert_eq!(
+        bms2intune_report::render_markdown(&plan).unwrap(),
+        std::fs::read_to_string(out.join("report.md")).unwrap()
+    );
+    assert_eq!(
+        bms2intune_report::render_html(&plan).unwrap(),
+        std::fs::read_to_string(out.join("report.html")).unwrap()
+    );
+}
+
+/// `findings.csv` has one row per finding and subject (one for a finding without subjects),
+/// most severe first, with the finding's severity, code and count from the plan.
+#[test]
+fn findings_csv_lists_every_subject_of_the_plan() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("all");
     plan_sample(&out, &["--list-limit", "0"]);
-    let from_json = bms2intune_report::render_findings_csv(&read_plan(&out)).unwrap();
-    assert_eq!(
-        std::fs::read_to_string(out.join("findings.csv")).unwrap(),
-        from_json
-    );
+    let text = std::fs::read_to_string(out.join("plan.json")).unwrap();
+    let plan: bms2intune_plan::PlanDocument<'static> = serde_json::from_str(&text).unwrap();
+    let mut findings: Vec<_> = plan.findings.iter().collect();
+    findings.sort_by_key(|f| f.severity);
+    let mut expected = vec![bms2intune_report::FINDINGS_CSV_HEADER.join(",")];
+    for (n, f) in (1..).zip(&findings) {
+        let head = format!("{n},{},{},{}", f.severity, f.code.as_str(), f.count);
+        if f.subjects.is_empty() {
+            expected.push(format!("{head},,,"));
+        }
+        for s in &f.subjects {
+            expected.push(format!("{head},{},{},{}", s.kind.as_str(), s.id, s.name));
+        }
+    }
+    let csv = std::fs::read_to_string(out.join("findings.csv")).unwrap();
+    let lines: Vec<&str> = csv.split_terminator("\r\n").collect();
+    assert_eq!(lines, expected, "the sample's names need no CSV quoting");
 }

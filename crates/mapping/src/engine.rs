@@ -693,8 +693,8 @@ fn apply(
             target_value: a.target_value,
             fidelity: a.fidelity,
             note: note.trim_end().to_string(),
-            rule: row.id,
-            spec: row.spec,
+            rule: row.id.into(),
+            spec: row.spec.into(),
             our_rule,
             setting: Some(setting),
         },
@@ -884,8 +884,8 @@ fn conditional_access(ctx: &PolicyCtx<'_>, files: &mut FileNames) -> Recommendat
                (mobile apps and desktop clients, Exchange ActiveSync) and is created report-only: enable it when \
                the compliance policies are in place (mapping.md §5)"
             .to_string(),
-        rule: "ConditionalAccess/Mobile/Block/CA",
-        spec: "mapping.md §5",
+        rule: "ConditionalAccess/Mobile/Block/CA".into(),
+        spec: "mapping.md §5".into(),
         our_rule: true,
         setting: None,
     };
@@ -975,7 +975,7 @@ fn classic_statement(
     statement
         .push_str(" The modern <policy>_OfficeMDM policies are created report-only next to them.");
     ClassicCaStatement {
-        policies: CLASSIC_CA_POLICIES.to_vec(),
+        policies: CLASSIC_CA_POLICIES.iter().map(|&p| p.into()).collect(),
         statement,
         assigned_groups,
         by_policy,

@@ -3,7 +3,7 @@
 //! take them straight from flags (`--android device-admin|work-profile|both`,
 //! `--grace-hours N`, `--preserve-priority`).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
@@ -11,7 +11,7 @@ use std::str::FromStr;
 pub const MAX_GRACE_HOURS: u32 = 8760;
 
 /// How one run maps a BMS export.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MappingOptions {
     /// Which Android enrolment types get objects.
@@ -35,7 +35,9 @@ impl Default for MappingOptions {
 }
 
 /// Which Android objects to emit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum AndroidTarget {
     /// Android device administrator (`androidCompliancePolicy`,

@@ -4,11 +4,12 @@
 //! [`SkippedPolicy`] list. This module owns their JSON shape (camelCase, fixed member names).
 
 use bms2intune_model::{BmsSetting, Guid, PolicyKind, SettingValue};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::fmt;
 
 /// Graph API version of a request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Api {
     #[serde(rename = "v1.0")]
     V1,
@@ -33,7 +34,7 @@ impl fmt::Display for Api {
 }
 
 /// The collection a body is POSTed to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Collection {
     /// `/deviceManagement/deviceCompliancePolicies`
@@ -71,7 +72,7 @@ impl fmt::Display for Collection {
 }
 
 /// The device platform an object (or a setting record) is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum TargetPlatform {
     /// Windows 10/11 desktop (`_O365_W`).
@@ -125,7 +126,7 @@ impl fmt::Display for TargetPlatform {
 }
 
 /// How faithfully a BMS setting survives on one platform (mapping.md §8).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Fidelity {
     /// Same meaning, same value.
@@ -168,7 +169,7 @@ impl fmt::Display for Fidelity {
 }
 
 /// What happened to one configured BMS setting on one platform.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SettingRecord {
     /// The BMS PowerShell property, e.g. `PasswordTimeout` (for the Conditional Access record:
@@ -185,9 +186,9 @@ pub struct SettingRecord {
     /// Why; starts with `[our rule] ` when the mapping is a product decision of ours.
     pub note: String,
     /// The id of the mapping-table row that produced this record.
-    pub rule: &'static str,
+    pub rule: Cow<'static, str>,
     /// Where the rule is specified, e.g. `mapping.md §1 PasswordTimeout`.
-    pub spec: &'static str,
+    pub spec: Cow<'static, str>,
     /// True when the mapping is a product decision of ours rather than Microsoft's map.
     pub our_rule: bool,
     /// The BMS setting, for callers (not serialized: `bmsProperty` carries its name).
@@ -197,7 +198,7 @@ pub struct SettingRecord {
 
 /// One Intune object to create (or, with `api: None`, a record-only entry holding the setting
 /// records of a platform for which no object is needed).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Recommendation {
     pub api: Option<Api>,
@@ -224,11 +225,11 @@ pub struct Recommendation {
 }
 
 /// Which classic Conditional Access policies must stay, and who they apply to (mapping.md §5).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ClassicCaStatement {
     /// The five classic policies, by name.
-    pub policies: Vec<&'static str>,
+    pub policies: Vec<Cow<'static, str>>,
     /// A plain-language statement for the admin.
     pub statement: String,
     /// Groups assigned to the classic policies: the target groups of every mappable Block policy.
@@ -242,7 +243,7 @@ pub struct ClassicCaStatement {
 }
 
 /// The groups one Block policy contributes to the classic policies.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ClassicCaAssignment {
     pub policy: String,
@@ -250,7 +251,7 @@ pub struct ClassicCaAssignment {
 }
 
 /// A BMS policy (or orphan rule) that produced nothing, and why.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SkippedPolicy {
     pub name: String,
@@ -260,7 +261,7 @@ pub struct SkippedPolicy {
 }
 
 /// The result of mapping a BMS export.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Mapping {
     /// One entry per Intune object, ordered by policy priority, then platform, then collection.

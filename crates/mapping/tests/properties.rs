@@ -346,7 +346,7 @@ proptest! {
                 match s.setting {
                     Some(setting) => {
                         prop_assert_eq!(settings.get(setting), Some(&s.bms_value));
-                        prop_assert!(ids.contains(s.rule), "unknown rule {}", s.rule);
+                        prop_assert!(ids.contains(s.rule.as_ref()), "unknown rule {}", s.rule);
                     }
                     None => prop_assert_eq!(r.collection, Some(Collection::ConditionalAccessPolicies)),
                 }

@@ -69,7 +69,7 @@ fn at_of(r: &bms2intune_mapping::Recommendation) -> At {
 }
 
 /// Runs one case; returns the rule ids of every record it produced.
-fn check(c: &Case) -> BTreeSet<&'static str> {
+fn check(c: &Case) -> BTreeSet<String> {
     let m = map_one(c.kind, c.setting, c.value.clone());
     let label = format!("{:?} {} = {} on {}", c.kind, c.setting, c.value, c.platform);
     let rec = m
@@ -133,7 +133,7 @@ fn check(c: &Case) -> BTreeSet<&'static str> {
     }
     m.recommendations
         .iter()
-        .flat_map(|r| r.settings.iter().map(|s| s.rule))
+        .flat_map(|r| r.settings.iter().map(|s| s.rule.to_string()))
         .collect()
 }
 
@@ -360,7 +360,7 @@ fn windows_only_and_legacy_email_fields_are_recorded_not_migrated() {
 }
 
 /// All the rule ids the cases of this file reach, plus the rating rows.
-fn covered_rules() -> BTreeSet<&'static str> {
+fn covered_rules() -> BTreeSet<String> {
     let mut ids = BTreeSet::new();
     for c in row_cases() {
         ids.extend(check(&c));
@@ -375,7 +375,7 @@ fn covered_rules() -> BTreeSet<&'static str> {
                 map_one(kind, s, Text("x".into()))
                     .recommendations
                     .iter()
-                    .flat_map(|r| r.settings.iter().map(|s| s.rule)),
+                    .flat_map(|r| r.settings.iter().map(|s| s.rule.to_string())),
             );
         }
     }
@@ -389,7 +389,7 @@ fn covered_rules() -> BTreeSet<&'static str> {
         map_export(&bms, &MappingOptions::default())
             .recommendations
             .iter()
-            .flat_map(|r| r.settings.iter().map(|s| s.rule)),
+            .flat_map(|r| r.settings.iter().map(|s| s.rule.to_string())),
     );
     ids
 }
@@ -400,7 +400,7 @@ fn cases_cover_every_row_of_the_table() {
     let missing: Vec<&str> = RULES
         .iter()
         .map(|r| r.id)
-        .filter(|id| !covered.contains(id))
+        .filter(|id| !covered.contains(*id))
         .collect();
     assert!(missing.is_empty(), "rows without a test case: {missing:#?}");
 }

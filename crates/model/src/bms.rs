@@ -8,7 +8,7 @@
 use crate::date::Instant;
 use crate::guid::Guid;
 use crate::setting::RuleSettings;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Rule-name suffix of "Allow access" (configuration) rules.
 pub const ALLOW_RULE_SUFFIX: &str = "{58b50d1c-2b18-461c-8893-3e20c648b136}";
@@ -23,7 +23,7 @@ pub const TENANT_POLICY_NAME: &str = "a6958701-c82c-4064-ac11-64e40e7f4032";
 pub const TENANT_RULE_NAME: &str = "7577c5f3-05a4-4f55-a0a3-82aab5e98c84";
 
 /// What BMS does with a device that fails the policy: the policy's object type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PolicyKind {
     /// "Block access and report violation": `DeviceConditionalAccessPolicy`/`Rule`.
@@ -42,7 +42,9 @@ impl PolicyKind {
 }
 
 /// The `Mode` of a policy or rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
 pub enum Mode {
     #[default]
     Enforce,

@@ -262,6 +262,40 @@ impl fmt::Display for SettingValue {
     }
 }
 
+/// Reads a value as [`SettingValue`]'s `Serialize` writes it: `true`/`false` as `Bool`, a whole
+/// number as `Int`, text as `Text`. TimeSpans, enum members and ratings come back as the text or
+/// number they were written as (their kind lives in the setting's table, not in the JSON), so a
+/// value read back serializes to the same JSON.
+impl<'de> serde::Deserialize<'de> for SettingValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = SettingValue;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a boolean, a whole number or a string")
+            }
+            fn visit_bool<E: serde::de::Error>(self, b: bool) -> Result<SettingValue, E> {
+                Ok(SettingValue::Bool(b))
+            }
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<SettingValue, E> {
+                Ok(SettingValue::Int(n))
+            }
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<SettingValue, E> {
+                i64::try_from(n)
+                    .map(SettingValue::Int)
+                    .map_err(|_| E::custom(format!("{n} is too large for a setting value")))
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<SettingValue, E> {
+                Ok(SettingValue::Text(s.to_owned()))
+            }
+            fn visit_string<E: serde::de::Error>(self, s: String) -> Result<SettingValue, E> {
+                Ok(SettingValue::Text(s))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 impl serde::Serialize for SettingValue {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {

@@ -4,10 +4,10 @@
 use crate::bms::BmsExport;
 use crate::directory::Directory;
 use crate::intune::IntuneState;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One optional file (or folder) of the Graph part of a snapshot.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Part {
     Organization,

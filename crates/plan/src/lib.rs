@@ -10,9 +10,11 @@ use bms2intune_mapping::{
 };
 use bms2intune_model::Tenant;
 use bms2intune_simulation::{Conflict, Impact, Simulation};
-use bms2intune_snapshot::summary::{summarize, SnapshotSummary};
 use bms2intune_waves::Staging;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use summary::{summarize, SnapshotSummary};
+
+pub mod summary;
 
 /// Version of the `plan.json` layout; bumped when a field changes meaning or is removed.
 /// Version 2 bounds the per-user lists (`listLimit`, `…Omitted`).
@@ -23,15 +25,17 @@ pub const PLAN_FORMAT_VERSION: u32 = 2;
 /// `findings.csv` and `waves.csv`.
 pub const DEFAULT_LIST_LIMIT: usize = 1000;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ToolInfo {
-    pub name: &'static str,
-    pub version: &'static str,
+    pub name: String,
+    pub version: String,
 }
 
-/// `plan.json`. It borrows names from the tenant it was built from (`'t`).
-#[derive(Debug, Clone, Serialize)]
+/// `plan.json`. It borrows names from the tenant it was built from (`'t`); read back from a
+/// file (`serde_json::from_str::<PlanDocument<'static>>`) it owns them. The report renders from
+/// this type, so a change to the document's shape is a change to the report's code.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PlanDocument<'t> {
     pub format_version: u32,
@@ -96,14 +100,26 @@ impl PlanDocument<'_> {
 }
 
 /// A group referred to in the plan.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GroupName {
     pub id: String,
     /// Empty when the group is not in the snapshot's directory.
     pub display_name: String,
-    /// `security`, `microsoft365`, `dynamic`, `device` or `unknown`.
-    pub kind: &'static str,
+    pub kind: GroupKind,
+}
+
+/// What kind of group a [`GroupName`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GroupKind {
+    Security,
+    Microsoft365,
+    Dynamic,
+    /// Its members are devices only.
+    Device,
+    /// Not in the snapshot's directory.
+    Unknown,
 }
 
 /// The referenced groups, sorted by name then ID.
@@ -131,19 +147,19 @@ fn group_names(tenant: &Tenant, recommendations: &[Recommendation]) -> Vec<Group
                 id: id.to_string(),
                 display_name: g.display_name.to_string(),
                 kind: if g.unified {
-                    "microsoft365"
+                    GroupKind::Microsoft365
                 } else if g.dynamic {
-                    "dynamic"
+                    GroupKind::Dynamic
                 } else if !g.member_devices.is_empty() && g.member_users.is_empty() {
-                    "device"
+                    GroupKind::Device
                 } else {
-                    "security"
+                    GroupKind::Security
                 },
             },
             None => GroupName {
                 id: id.to_string(),
                 display_name: String::new(),
-                kind: "unknown",
+                kind: GroupKind::Unknown,
             },
         })
         .collect();
@@ -152,14 +168,41 @@ fn group_names(tenant: &Tenant, recommendations: &[Recommendation]) -> Vec<Group
 }
 
 /// The verdict of the assessment and what it was measured against.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Readiness {
-    /// `blocked`, `ready-with-warnings` or `ready`.
-    pub verdict: &'static str,
+    pub verdict: Verdict,
     pub as_of: String,
     pub os_floors: OsFloors,
     pub summary: Summary,
+}
+
+/// Whether the tenant can move, from the findings' severities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// At least one blocker.
+    Blocked,
+    /// No blocker, at least one warning.
+    ReadyWithWarnings,
+    Ready,
+}
+
+impl Verdict {
+    /// The JSON spelling: `blocked`, `ready-with-warnings`, `ready`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Blocked => "blocked",
+            Verdict::ReadyWithWarnings => "ready-with-warnings",
+            Verdict::Ready => "ready",
+        }
+    }
+}
+
+impl std::fmt::Display for Verdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// The results of the pure stages, in the order the pipeline computes them.
@@ -188,18 +231,18 @@ pub fn build_plan<'t>(
         staging,
     } = results;
     let verdict = if assessment.summary.blockers > 0 {
-        "blocked"
+        Verdict::Blocked
     } else if assessment.summary.warnings > 0 {
-        "ready-with-warnings"
+        Verdict::ReadyWithWarnings
     } else {
-        "ready"
+        Verdict::Ready
     };
     let groups = group_names(tenant, &mapping.recommendations);
     let mut plan = PlanDocument {
         format_version: PLAN_FORMAT_VERSION,
         tool: ToolInfo {
-            name: "bms2intune",
-            version: tool_version,
+            name: "bms2intune".into(),
+            version: tool_version.into(),
         },
         list_limit,
         snapshot: summarize(tenant),

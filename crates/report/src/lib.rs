@@ -1,18 +1,13 @@
 //! The reports people read, rendered from the plan document: `report.html` (one self-contained
-//! file for managers and change boards), `report.md` (the same content for a pull request or a
-//! wiki) and `findings.csv` (for people who live in a spreadsheet).
+//! file for managers and change boards) and `report.md` (the same content for a pull request or
+//! a wiki); and the CSV table writer the CLI streams `findings.csv`, `waves.csv` and
+//! `impact.csv` through.
 //!
-//! Every renderer is a pure function of `plan.json` **as JSON** ([`serde_json::Value`]), so this
-//! crate does not depend on the Rust types of the stages that fill the plan (mapping, assessment,
-//! simulation, waves). A section whose key is absent from the plan is left out; a present one is
-//! rendered in full, and missing or null inner fields never fail a render. Output is
-//! deterministic: the same plan gives the same bytes.
-//!
-//! ```
-//! let plan = serde_json::json!({"formatVersion": 1, "snapshot": {"organization": "Contoso"}});
-//! let html = bms2intune_report::render_html(&plan).unwrap();
-//! assert!(html.contains("Contoso"));
-//! ```
+//! Every renderer is a pure function of the typed plan ([`PlanDocument`], the Rust types
+//! `plan.json` is serialized from and read back into), so a change to the document's shape is a
+//! compile error here, not a section that silently goes missing. A plan read from a file is
+//! `serde_json::from_str::<PlanDocument<'static>>`. Output is deterministic: the same plan gives
+//! the same bytes.
 
 mod charts;
 mod csv_out;
@@ -24,13 +19,12 @@ mod view;
 pub use csv_out::{write_table as write_csv_table, FINDINGS_HEADER as FINDINGS_CSV_HEADER};
 pub use engine::markdown_escape;
 
+use bms2intune_plan::PlanDocument;
+
 /// Why a report could not be rendered.
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
-    /// The plan is not a JSON object.
-    #[error("plan.json must be a JSON object, found {0}")]
-    NotAnObject(&'static str),
-    /// A template failed to render (a bug in this crate: templates tolerate partial plans).
+    /// A template failed to render (a bug in this crate).
     #[error("cannot render {template}: {source:#}")]
     Template {
         template: &'static str,
@@ -46,7 +40,7 @@ pub enum ReportError {
 pub const HTML_FILE: &str = "report.html";
 /// See [`HTML_FILE`].
 pub const MARKDOWN_FILE: &str = "report.md";
-/// See [`HTML_FILE`].
+/// One row per finding and subject (written by the CLI from the assessment).
 pub const FINDINGS_CSV_FILE: &str = "findings.csv";
 /// One row per user × platform × setting that changes (written by the CLI from the simulation).
 pub const IMPACT_CSV_FILE: &str = "impact.csv";
@@ -55,31 +49,12 @@ pub const WAVES_CSV_FILE: &str = "waves.csv";
 
 /// `report.html`: one self-contained page (inline CSS and SVG, no script, nothing loaded from
 /// anywhere, printable). Every tenant-provided string is HTML-escaped.
-pub fn render_html(plan: &serde_json::Value) -> Result<String, ReportError> {
-    let view = view::build(check(plan)?);
-    engine::render(engine::HTML_TEMPLATE, &view)
+pub fn render_html(plan: &PlanDocument<'_>) -> Result<String, ReportError> {
+    engine::render(engine::HTML_TEMPLATE, &view::build(plan))
 }
 
 /// `report.md`: the same sections as the HTML report, for a pull request or a wiki. Tenant
 /// strings are Markdown-escaped so that they cannot inject markup into the renderer.
-pub fn render_markdown(plan: &serde_json::Value) -> Result<String, ReportError> {
-    let view = view::build(check(plan)?);
-    engine::render(engine::MARKDOWN_TEMPLATE, &view)
-}
-
-/// `findings.csv`: one row per finding and subject (a finding without subjects gets one row),
-/// blockers first, columns [`FINDINGS_CSV_HEADER`]. Cells that a spreadsheet would run as a
-/// formula are defused with a `'`. A plan without `findings` gives the header row only; a plan
-/// that bounds its lists gives the listed subjects only (the CLI writes the full table from the
-/// assessment, with the same columns).
-pub fn render_findings_csv(plan: &serde_json::Value) -> Result<String, ReportError> {
-    csv_out::render(check(plan)?)
-}
-
-/// The plan, if it is a JSON object.
-fn check(plan: &serde_json::Value) -> Result<&serde_json::Value, ReportError> {
-    match plan {
-        serde_json::Value::Object(_) => Ok(plan),
-        other => Err(ReportError::NotAnObject(values::kind_name(other))),
-    }
+pub fn render_markdown(plan: &PlanDocument<'_>) -> Result<String, ReportError> {
+    engine::render(engine::MARKDOWN_TEMPLATE, &view::build(plan))
 }

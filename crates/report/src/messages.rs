@@ -8,8 +8,11 @@
 //! written `{date}` and `{helpdesk}`.
 
 use crate::values as v;
+use bms2intune_analysis::Code;
+use bms2intune_mapping::Fidelity;
+use bms2intune_plan::PlanDocument;
+use bms2intune_waves::{Wave, WaveRisk};
 use serde::Serialize;
-use serde_json::Value;
 
 /// Facts of the whole plan that decide which messages are needed.
 #[derive(Debug, Default)]
@@ -25,32 +28,23 @@ pub struct Signals {
 }
 
 impl Signals {
-    pub fn of(plan: &Value) -> Signals {
-        let findings = v::get(plan, "findings").and_then(Value::as_array);
-        let finding = |code: &str| {
-            findings.and_then(|f| {
-                f.iter()
-                    .find(|x| v::text(x, "code").as_deref() == Some(code))
-            })
-        };
-        let recs = v::list(plan, "recommendations");
-        let email_profile = recs.iter().any(|r| {
-            v::text(r, "odataType").is_some_and(|t| t.contains("EmailProfile"))
-                || v::list(r, "settings").iter().any(|s| {
-                    v::text(s, "bmsProperty").as_deref() == Some("RequireEmailProfile")
-                        && v::text(s, "fidelity").as_deref() != Some("not-migrated")
+    pub fn of(plan: &PlanDocument<'_>) -> Signals {
+        let finding = |code: Code| plan.findings.iter().find(|f| f.code == code);
+        let email_profile = plan.recommendations.iter().any(|r| {
+            r.odata_type
+                .as_deref()
+                .is_some_and(|t| t.contains("EmailProfile"))
+                || r.settings.iter().any(|s| {
+                    s.bms_property == "RequireEmailProfile" && s.fidelity != Fidelity::NotMigrated
                 })
         });
-        let email_finding = finding("email-profile-reauth");
-        let android_finding = finding("android-device-admin");
-        let work_profile = recs
-            .iter()
-            .any(|r| v::text(r, "platform").as_deref() == Some("androidWorkProfile"));
+        let email_finding = finding(Code::EmailProfileReauth);
+        let android_finding = finding(Code::AndroidDeviceAdmin);
         Signals {
             email: email_finding.is_some() || email_profile,
-            email_users: email_finding.and_then(|f| v::count(f, "count")),
-            android: android_finding.is_some() || (findings.is_none() && work_profile),
-            android_devices: android_finding.and_then(|f| v::count(f, "count")),
+            email_users: email_finding.map(|f| f.count),
+            android: android_finding.is_some(),
+            android_devices: android_finding.map(|f| f.count),
         }
     }
 }
@@ -76,38 +70,32 @@ pub struct Message {
     pub body: Vec<String>,
 }
 
-/// Android devices in a wave: `None` when the wave does not say.
-fn wave_android(wave: &Value) -> Option<u64> {
-    v::object(wave, "devicesByPlatform").map(|m| {
-        m.iter()
-            .filter(|(k, _)| k.to_ascii_lowercase().contains("android"))
-            .filter_map(|(_, n)| v::as_count(n))
-            .sum()
-    })
+/// Android devices in a wave (any Android device: the wave does not say which are device
+/// administrator).
+fn wave_android(wave: &Wave<'_>) -> u64 {
+    wave.devices_by_platform
+        .iter()
+        .filter(|(k, _)| k.to_ascii_lowercase().contains("android"))
+        .map(|(_, n)| n)
+        .sum()
 }
 
-/// The wave's risk with this finding code. `None` when the wave's risks carry no codes (an
-/// older or hand-written plan: the caller falls back on other signals); `Some(None)` when they
-/// do and none has this code, so the wave does not have that risk.
-fn wave_risk<'a>(wave: &'a Value, code: &str) -> Option<Option<&'a Value>> {
-    let risks = v::list(wave, "risks");
-    risks.iter().any(|r| v::get(r, "code").is_some()).then(|| {
-        risks
-            .iter()
-            .find(|r| v::text(r, "code").as_deref() == Some(code))
-    })
+/// The wave's risk with this finding code. `None` when the wave lists no risks (the caller
+/// falls back on other signals); `Some(None)` when it does and none has this code, so the wave
+/// does not have that risk.
+fn wave_risk<'a>(wave: &'a Wave<'_>, code: Code) -> Option<Option<&'a WaveRisk>> {
+    (!wave.risks.is_empty()).then(|| wave.risks.iter().find(|r| r.code == code))
 }
 
 /// Whether a wave needs the Android message, and how many devices it concerns. The wave's
-/// `android-device-admin` risk decides when the wave lists coded risks; otherwise the wave's
-/// Android devices (any Android device, as the plan does not say which are device
-/// administrator) with the tenant-wide finding.
-fn android_in(wave: Option<&Value>, signals: &Signals) -> Option<Option<u64>> {
-    match wave.and_then(|w| wave_risk(w, "android-device-admin")) {
-        Some(Some(r)) => Some(v::count(r, "devices").or_else(|| v::count(r, "count"))),
+/// `android-device-admin` risk decides when the wave lists risks; otherwise the wave's Android
+/// devices with the tenant-wide finding.
+fn android_in(wave: Option<&Wave<'_>>, signals: &Signals) -> Option<Option<u64>> {
+    match wave.and_then(|w| wave_risk(w, Code::AndroidDeviceAdmin)) {
+        Some(Some(r)) => Some(Some(r.devices)),
         Some(None) => None,
         None => {
-            let devices = wave.and_then(wave_android);
+            let devices = wave.map(wave_android);
             (signals.android && devices.is_none_or(|n| n > 0))
                 .then(|| devices.or(signals.android_devices))
         }
@@ -115,10 +103,10 @@ fn android_in(wave: Option<&Value>, signals: &Signals) -> Option<Option<u64>> {
 }
 
 /// Whether a wave needs the mail message, and its users when the wave counts them (from the
-/// wave's `email-profile-reauth` risk; without coded risks, the tenant-wide signal).
-fn mail_in(wave: Option<&Value>, signals: &Signals) -> Option<Option<u64>> {
-    match wave.and_then(|w| wave_risk(w, "email-profile-reauth")) {
-        Some(Some(r)) => Some(v::count(r, "users").or_else(|| v::count(r, "count"))),
+/// wave's `email-profile-reauth` risk; without risks, the tenant-wide signal).
+fn mail_in(wave: Option<&Wave<'_>>, signals: &Signals) -> Option<Option<u64>> {
+    match wave.and_then(|w| wave_risk(w, Code::EmailProfileReauth)) {
+        Some(Some(r)) => Some(Some(r.users)),
         Some(None) => None,
         None => signals.email.then_some(None),
     }
@@ -126,18 +114,25 @@ fn mail_in(wave: Option<&Value>, signals: &Signals) -> Option<Option<u64>> {
 
 /// What users of a wave see when their licence arrives: the wave's own `userImpact` when the
 /// plan has it, otherwise generic lines from the signals.
-pub fn what_users_see(wave: Option<&Value>, signals: &Signals) -> Vec<String> {
-    let planned = wave.map(|w| v::texts(w, "userImpact")).unwrap_or_default();
+pub fn what_users_see(wave: Option<&Wave<'_>>, signals: &Signals) -> Vec<String> {
+    let planned: Vec<String> = wave
+        .map(|w| {
+            w.user_impact
+                .iter()
+                .filter(|l| !l.is_empty())
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
     if !planned.is_empty() {
         return planned;
     }
     let window = wave
-        .and_then(|w| v::get(w, "switchWindow"))
-        .map(v::display)
+        .map(|w| w.switch_window.as_str())
         .filter(|s| !s.is_empty());
     let mut out = vec![format!(
         "Devices move to Intune at their next check-in, without re-enrolment. Switch window: {}.",
-        window.as_deref().unwrap_or("usually within 8 hours")
+        window.unwrap_or("usually within 8 hours")
     )];
     if mail_in(wave, signals).is_some() {
         out.push(
@@ -155,7 +150,7 @@ pub fn what_users_see(wave: Option<&Value>, signals: &Signals) -> Vec<String> {
 
 /// The messages of each wave.
 pub fn for_waves(
-    waves: &[Value],
+    waves: &[Wave<'_>],
     organization: Option<&str>,
     signals: &Signals,
 ) -> Vec<WaveMessages> {
@@ -164,18 +159,13 @@ pub fn for_waves(
         .iter()
         .enumerate()
         .map(|(i, w)| {
-            let id = v::text(w, "id");
-            let name = v::text(w, "name");
-            let wave = match (&id, &name) {
-                (Some(i), Some(n)) => format!("Wave {i} · {n}"),
-                (Some(i), None) => format!("Wave {i}"),
-                (None, Some(n)) => n.clone(),
-                (None, None) => format!("Wave {}", i + 1),
+            let wave = if w.name.is_empty() {
+                format!("Wave {}", w.id)
+            } else {
+                format!("Wave {} · {}", w.id, w.name)
             };
-            let window = v::get(w, "switchWindow")
-                .map(v::display)
-                .filter(|s| !s.is_empty());
-            let mut messages = vec![notice(&org, &wave, window.as_deref(), v::get(w, "users"))];
+            let window = Some(w.switch_window.as_str()).filter(|s| !s.is_empty());
+            let mut messages = vec![notice(&org, &wave, window, w.users)];
             if let Some(users) = mail_in(Some(w), signals) {
                 messages.push(mail(&org, users, signals));
             }
@@ -185,7 +175,12 @@ pub fn for_waves(
             WaveMessages {
                 wave,
                 anchor: format!("messages-{}", i + 1),
-                user_impact: v::texts(w, "userImpact"),
+                user_impact: w
+                    .user_impact
+                    .iter()
+                    .filter(|l| !l.is_empty())
+                    .cloned()
+                    .collect(),
                 messages,
             }
         })
@@ -215,12 +210,12 @@ impl Org<'_> {
     }
 }
 
-fn notice(org: &Org, wave: &str, window: Option<&str>, users: Option<&Value>) -> Message {
+fn notice(org: &Org, wave: &str, window: Option<&str>, users: u64) -> Message {
     let name = org.name();
-    let audience = match users.and_then(v::as_count) {
-        Some(n) => format!("Every user in {wave} ({})", v::plural(n, "user", "users")),
-        None => format!("Every user in {wave}"),
-    };
+    let audience = format!(
+        "Every user in {wave} ({})",
+        v::plural(users, "user", "users")
+    );
     Message {
         kind: "notice",
         title: "Your devices move to Microsoft Intune",
@@ -315,62 +310,88 @@ fn android(org: &Org, devices: Option<u64>) -> Message {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use bms2intune_analysis::Severity;
 
-    #[test]
-    fn messages_follow_the_signals() {
-        let plan = json!({
-            "findings": [
-                {"code": "email-profile-reauth", "count": 12},
-                {"code": "android-device-admin", "count": 4},
-            ],
-        });
-        let s = Signals::of(&plan);
-        assert!(s.email && s.android);
-        let waves = [
-            json!({"id": 1, "devicesByPlatform": {"iOS": 3}}),
-            json!({"id": 2, "devicesByPlatform": {"Android": 2}}),
-        ];
-        let m = for_waves(&waves, Some("Contoso"), &s);
-        let kinds = |i: usize| m[i].messages.iter().map(|x| x.kind).collect::<Vec<_>>();
-        assert_eq!(kinds(0), ["notice", "mail-reauth"]);
-        assert_eq!(kinds(1), ["notice", "mail-reauth", "android-reenrol"]);
-        assert!(m[1].messages[2].audience.contains("2 devices"));
+    fn risk(code: Code, users: u64, devices: u64) -> WaveRisk {
+        WaveRisk {
+            code,
+            severity: code.severity(),
+            title: code.title().into(),
+            count: users + devices,
+            users,
+            devices,
+        }
+    }
+
+    /// Two waves of the sample with the given devices and risks, and no words of their own.
+    fn waves(devices: [&[(&str, u64)]; 2], risks: [Vec<WaveRisk>; 2]) -> Vec<Wave<'static>> {
+        let plan: PlanDocument<'static> =
+            serde_json::from_str(include_str!("../tests/fixtures/plan.json")).unwrap();
+        let template = plan.staging.waves[0].clone();
+        devices
+            .into_iter()
+            .zip(risks)
+            .enumerate()
+            .map(|(i, (d, r))| Wave {
+                id: i as u32 + 1,
+                devices_by_platform: d.iter().map(|(k, n)| (k.to_string(), *n)).collect(),
+                risks: r,
+                user_impact: vec![],
+                ..template.clone()
+            })
+            .collect()
+    }
+
+    fn signals() -> Signals {
+        Signals {
+            email: true,
+            email_users: Some(12),
+            android: true,
+            android_devices: Some(4),
+        }
+    }
+
+    fn kinds(m: &WaveMessages) -> Vec<&'static str> {
+        m.messages.iter().map(|x| x.kind).collect()
     }
 
     #[test]
-    fn coded_wave_risks_decide_per_wave() {
-        let s = Signals::of(&json!({
-            "findings": [
-                {"code": "email-profile-reauth", "count": 12},
-                {"code": "android-device-admin", "count": 4},
-            ],
-        }));
-        let waves = [
-            // Android devices, but none is device administrator: no Android message.
-            json!({"id": 1, "devicesByPlatform": {"android": 3}, "risks": [
-                {"code": "email-profile-reauth", "severity": "info", "count": 6, "users": 6, "devices": 0},
-            ], "userImpact": ["6 users may be asked for their mail password."]}),
-            json!({"id": 2, "devicesByPlatform": {"android": 5, "ios": 1}, "risks": [
-                {"code": "android-device-admin", "severity": "warning", "count": 2, "users": 0, "devices": 2},
-            ]}),
-        ];
-        let m = for_waves(&waves, Some("Contoso"), &s);
-        let kinds = |i: usize| m[i].messages.iter().map(|x| x.kind).collect::<Vec<_>>();
-        assert_eq!(kinds(0), ["notice", "mail-reauth"]);
+    fn without_wave_risks_the_tenant_signals_decide() {
+        let w = waves([&[("ios", 3)], &[("android", 2)]], [vec![], vec![]]);
+        let m = for_waves(&w, Some("Contoso"), &signals());
+        assert_eq!(kinds(&m[0]), ["notice", "mail-reauth"]);
+        assert_eq!(kinds(&m[1]), ["notice", "mail-reauth", "android-reenrol"]);
+        assert!(m[1].messages[2].audience.contains("2 devices"));
+        assert!(m[0].messages[1]
+            .audience
+            .contains("(12 users in the tenant)"));
+    }
+
+    #[test]
+    fn wave_risks_decide_per_wave() {
+        let mail = risk(Code::EmailProfileReauth, 6, 0);
+        assert_eq!(mail.severity, Severity::Info);
+        let mut w = waves(
+            [&[("android", 3)], &[("android", 5), ("ios", 1)]],
+            [vec![mail], vec![risk(Code::AndroidDeviceAdmin, 0, 2)]],
+        );
+        w[0].user_impact = vec!["6 users may be asked for their mail password.".into()];
+        let m = for_waves(&w, Some("Contoso"), &signals());
+        // Android devices in wave 1, but none is device administrator: no Android message.
+        assert_eq!(kinds(&m[0]), ["notice", "mail-reauth"]);
         assert!(m[0].messages[1].audience.contains("(6 users)"));
-        assert_eq!(kinds(1), ["notice", "android-reenrol"]);
+        assert_eq!(kinds(&m[1]), ["notice", "android-reenrol"]);
         assert!(m[1].messages[1].audience.contains("(2 devices)"));
         assert_eq!(
             m[0].user_impact,
             ["6 users may be asked for their mail password."]
         );
         assert_eq!(
-            what_users_see(Some(&waves[0]), &s),
+            what_users_see(Some(&w[0]), &signals()),
             ["6 users may be asked for their mail password."],
             "the plan's words first"
         );
-        let generic = what_users_see(Some(&waves[1]), &s);
+        let generic = what_users_see(Some(&w[1]), &signals());
         assert!(generic[0].starts_with("Devices move to Intune"));
         assert!(generic.iter().any(|l| l.contains("work profile")));
         assert!(!generic.iter().any(|l| l.contains("mail password")));
@@ -378,12 +399,23 @@ mod tests {
 
     #[test]
     fn no_signals_only_the_notice() {
-        let s = Signals::of(&json!({"findings": []}));
-        let m = for_waves(&[json!({"name": "Pilot"})], None, &s);
-        assert_eq!(m[0].wave, "Pilot");
+        let mut w = waves([&[], &[]], [vec![], vec![]]);
+        w[0].name = String::new();
+        let m = for_waves(&w, None, &Signals::default());
+        assert_eq!(m[0].wave, "Wave 1");
         assert_eq!(m[0].messages.len(), 1);
         assert!(m[0].messages[0]
             .subject
             .starts_with("Your phone and tablet"));
+    }
+
+    #[test]
+    fn the_sample_needs_every_message() {
+        let plan: PlanDocument<'static> =
+            serde_json::from_str(include_str!("../tests/fixtures/plan.json")).unwrap();
+        let s = Signals::of(&plan);
+        assert!(s.email && s.android);
+        assert_eq!(s.email_users, Some(19));
+        assert_eq!(s.android_devices, Some(31));
     }
 }

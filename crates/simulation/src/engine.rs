@@ -22,8 +22,9 @@ use bms2intune_model::order::NameOrder;
 use bms2intune_model::{
     DevicePlatform, Directory, ManagedDevice, Part, SettingValue, Tenant, UserIx,
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
 
@@ -31,7 +32,7 @@ use std::collections::{BTreeMap, HashMap};
 pub const BMS_KEY_PREFIX: &str = "bms:";
 
 /// What happens to one setting of one user's devices of one platform.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Outcome {
     /// Intune enforces what BMS enforced.
@@ -76,7 +77,7 @@ impl Outcome {
 }
 
 /// Counts per outcome.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Counts {
     pub unchanged: u64,
@@ -137,7 +138,7 @@ pub struct Signature {
 }
 
 /// An Intune object named in the output.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ObjectRef {
     pub display_name: String,
@@ -164,7 +165,7 @@ impl Ord for Origin {
 }
 
 /// Two objects that give one setting different values for the same users.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Conflict {
     pub platform: TargetPlatform,
@@ -172,7 +173,7 @@ pub struct Conflict {
     pub objects: [ObjectRef; 2],
     pub values: [Value; 2],
     /// How Intune resolves it.
-    pub resolution: &'static str,
+    pub resolution: Cow<'static, str>,
     pub rule: Rule,
     /// The value that applies, if any.
     pub applied_value: Option<Value>,
@@ -187,7 +188,7 @@ pub struct Conflict {
 }
 
 /// Per platform totals.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PlatformImpact {
     pub platform: TargetPlatform,
@@ -197,7 +198,7 @@ pub struct PlatformImpact {
 }
 
 /// Per setting totals.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SettingImpact {
     pub platform: TargetPlatform,
@@ -209,7 +210,7 @@ pub struct SettingImpact {
 }
 
 /// A user with many changes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AffectedUser {
     pub id: String,
@@ -221,7 +222,7 @@ pub struct AffectedUser {
 }
 
 /// The part of the impact that concerns users the waves leave unplaced.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UnplacedImpact {
     /// Users a BMS policy reaches whom no wave licenses (yet).
@@ -231,7 +232,7 @@ pub struct UnplacedImpact {
 }
 
 /// The `impact` block of `plan.json`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Impact {
     /// Users the move concerns: every user a BMS policy reaches, unplaced users included.
@@ -914,7 +915,7 @@ fn conflict_list(
                 setting,
                 objects: [to_ref(oa), to_ref(ob)],
                 values,
-                resolution: rule.explain(),
+                resolution: rule.explain().into(),
                 rule,
                 applied_value: acc.applied,
                 affected_users: acc.users,

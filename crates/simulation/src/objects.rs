@@ -11,7 +11,7 @@ use bms2intune_mapping::{Collection, Mapping, TargetPlatform};
 use bms2intune_model::{
     AssignmentTarget, Assignments, Directory, Guid, IntuneCollection, IntunePolicy, Tenant,
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// The setting key email profiles are compared under: a device either gets the managed mail
@@ -19,7 +19,7 @@ use serde_json::Value;
 pub const EMAIL_PROFILE_KEY: &str = "emailProfile";
 
 /// Where an object comes from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(
     rename_all = "camelCase",
     rename_all_fields = "camelCase",

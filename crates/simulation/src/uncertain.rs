@@ -6,10 +6,10 @@
 use crate::engine::Outcome;
 use crate::objects::{Origin, SimObject};
 use crate::resolve::Contribution;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// An existing object conflicts with which were not checked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UncheckedObject {
     pub display_name: String,

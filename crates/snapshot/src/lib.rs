@@ -14,7 +14,6 @@ pub mod graph;
 mod intune;
 pub mod page;
 pub mod powershell;
-pub mod summary;
 pub mod text;
 
 pub use error::InputError;

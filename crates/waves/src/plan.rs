@@ -318,14 +318,14 @@ fn attach_risks(
     let mut wave_risks = risks::per_wave(dir, assessment, wave_of_user, waves.len());
     if let Some(first) = wave_risks.first_mut() {
         let code = Code::LicensedWithoutReplacement;
-        first.retain(|r| r.code != code.as_str());
+        first.retain(|r| r.code != code);
         if uncovered > 0 {
             let n = uncovered as u64;
             first.insert(
                 0,
                 WaveRisk {
-                    code: code.as_str().into(),
-                    severity: code.severity().as_str().into(),
+                    code,
+                    severity: code.severity(),
                     title: code.title().into(),
                     count: n,
                     users: n,
@@ -372,7 +372,7 @@ fn describe_waves(waves: &mut [Wave], with_compliance: &BTreeSet<&str>, left_on_
                 .risks
                 .iter()
                 .find(|r| {
-                    r.code == Code::ExistingCaRequiresCompliance.as_str() && r.severity == "warning"
+                    r.code == Code::ExistingCaRequiresCompliance && r.severity == Severity::Warning
                 })
                 .map_or(0, |r| r.count),
             last: k + 1 == count,
@@ -470,7 +470,7 @@ fn license_capacity(
             })
             .collect(),
         statement: String::new(),
-        finding: (shortfall > 0).then(|| Code::LicenseShortfall.as_str().to_string()),
+        finding: (shortfall > 0).then_some(Code::LicenseShortfall),
     };
     capacity.statement = capacity_statement(&capacity, waves.last().map(|w| w.id));
     capacity

@@ -45,8 +45,8 @@ pub fn per_wave(
             let count = users[w] + devices[w];
             if count > 0 {
                 out[w - 1].push(WaveRisk {
-                    code: f.code.as_str().to_string(),
-                    severity: f.severity.as_str().to_string(),
+                    code: f.code,
+                    severity: f.severity,
                     title: f.title.clone(),
                     count,
                     users: users[w],
@@ -61,8 +61,5 @@ pub fn per_wave(
 
 /// The wave's count for a code (users + devices), 0 when absent.
 pub fn count(risks: &[WaveRisk], code: Code) -> u64 {
-    risks
-        .iter()
-        .find(|r| r.code == code.as_str())
-        .map_or(0, |r| r.count)
+    risks.iter().find(|r| r.code == code).map_or(0, |r| r.count)
 }

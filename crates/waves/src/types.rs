@@ -4,6 +4,7 @@
 //! kebab-case enum spellings) and nothing else: every type is plain data, serializable and
 //! deserializable, so a later `apply` command can read the steps back from `plan.json`.
 
+use bms2intune_analysis::{Code, Severity};
 use bms2intune_model::Guid;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -147,8 +148,8 @@ pub struct WaveLicense {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WaveRisk {
-    pub code: String,
-    pub severity: String,
+    pub code: Code,
+    pub severity: Severity,
     pub title: String,
     /// Subjects of the finding in this wave (users + devices).
     pub count: u64,
@@ -367,7 +368,7 @@ pub struct Capacity {
     pub statement: String,
     /// `license-shortfall` when seats are short (the assessment's finding).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub finding: Option<String>,
+    pub finding: Option<Code>,
 }
 
 /// One SKU's seats.

@@ -76,8 +76,8 @@ fn sample_tenant_stages_within_its_licences() {
         s.unplaced_users.len()
     );
     assert_eq!(
-        s.license_capacity.finding.as_deref(),
-        Some("license-shortfall")
+        s.license_capacity.finding,
+        Some(bms2intune_analysis::Code::LicenseShortfall)
     );
     // The 14 already-licensed users of the README are all in the pilot.
     let held: Vec<&str> = s.waves[0]

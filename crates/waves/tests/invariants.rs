@@ -6,7 +6,7 @@
 
 mod common;
 use bms2intune_analysis::testkit::{Dev, Policy, TenantBuilder};
-use bms2intune_analysis::{BmsTargets, Membership};
+use bms2intune_analysis::{BmsTargets, Code, Membership};
 use bms2intune_model::{BmsSetting, GroupIx, SettingValue, Tenant, UserIx};
 use bms2intune_waves::{
     validate, LicenseNeed, Staging, StepKind, UnplacedReason, WaveError, WaveOptions, WavesFile,
@@ -199,7 +199,7 @@ fn licence_capacity_stops_the_waves_and_reports_the_rest() {
         (5, 40, 5)
     );
     assert_eq!(cap.shortfall, 35);
-    assert_eq!(cap.finding.as_deref(), Some("license-shortfall"));
+    assert_eq!(cap.finding, Some(Code::LicenseShortfall));
     assert_eq!(cap.blocked_users, 35);
     assert_eq!(s.unplaced_users.len(), 35);
     assert!(s
@@ -243,7 +243,7 @@ fn already_licensed_users_are_in_the_pilot_whatever_their_name() {
     assert!(pilot
         .risks
         .iter()
-        .any(|r| r.code == "already-licensed-users" && r.count == 5));
+        .any(|r| r.code == Code::AlreadyLicensedUsers && r.count == 5));
     assert_eq!(pilot.switch_timing.trigger, "coexistence-or-license");
     let pre = &s.steps[position(&s, "verify:before-coexistence")];
     assert!(pre
@@ -287,7 +287,7 @@ fn an_already_licensed_user_without_a_replacement_is_flagged() {
     let risk = s.waves[0]
         .risks
         .iter()
-        .find(|r| r.code == "licensed-without-replacement")
+        .find(|r| r.code == Code::LicensedWithoutReplacement)
         .expect("flagged in the pilot");
     assert_eq!(risk.count, 1);
     assert!(s

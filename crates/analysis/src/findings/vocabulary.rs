@@ -4,12 +4,12 @@
 
 use crate::config::{Date, OsFloors};
 use bms2intune_model::{Guid, Part};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::fmt;
 
 /// How much a finding matters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Fix before switching anyone: users would lose settings or can't be licensed.
@@ -149,8 +149,16 @@ impl Serialize for Code {
     }
 }
 
+impl<'de> Deserialize<'de> for Code {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Code, D::Error> {
+        let name = Cow::<'de, str>::deserialize(d)?;
+        Code::from_name(&name)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown finding code {name:?}")))
+    }
+}
+
 /// What a subject is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SubjectKind {
     User,
@@ -175,7 +183,7 @@ impl SubjectKind {
 
 /// One user, group, device, policy or SKU a finding is about. Names borrow from the tenant:
 /// a finding about a million users allocates no strings for them.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Subject<'t> {
     pub kind: SubjectKind,
@@ -224,8 +232,16 @@ impl Serialize for SubjectId<'_> {
     }
 }
 
+/// Read back as text: the JSON does not say whether an ID was a GUID, and either writes the
+/// same string.
+impl<'de> Deserialize<'de> for SubjectId<'_> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(|text| SubjectId::Text(Cow::Owned(text)))
+    }
+}
+
 /// A group the assessment proposes to create (the Group 1 / Group 2 split).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ProposedGroup<'t> {
     /// `group1` or `group2`.
@@ -234,12 +250,12 @@ pub struct ProposedGroup<'t> {
     pub description: String,
     pub members: Vec<Subject<'t>>,
     /// Members left out of `members` by the plan's list limit (`plan.json` `listLimit`).
-    #[serde(skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub members_omitted: u64,
 }
 
 /// One finding.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Finding<'t> {
     pub code: Code,
@@ -250,17 +266,17 @@ pub struct Finding<'t> {
     pub subjects: Vec<Subject<'t>>,
     /// Subjects left out of `subjects` by the plan's list limit (`plan.json` `listLimit`);
     /// `findings.csv` lists them all.
-    #[serde(skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub subjects_omitted: u64,
     pub remediation: String,
     /// `already-licensed-users` only: the proposed Group 1 / Group 2 split.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub proposed_groups: Vec<ProposedGroup<'t>>,
     /// `not-assessed` only: the code that could not be assessed.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assessed_code: Option<Code>,
     /// `not-assessed` only: the snapshot files that were missing.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub missing: Vec<String>,
 }
 
@@ -279,7 +295,7 @@ fn is_zero(n: &u64) -> bool {
 }
 
 /// Number of findings per severity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Summary {
     pub blockers: usize,
@@ -288,7 +304,7 @@ pub struct Summary {
 }
 
 /// The result of [`assess`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Assessment<'t> {
     /// The date the assessment was made for.

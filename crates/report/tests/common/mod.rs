@@ -3,7 +3,9 @@
 //! with `|` and backticks, CSV-breaking and formula-like subject names).
 #![allow(dead_code)]
 
-use serde_json::{json, Value};
+use bms2intune_analysis::{Code, Finding, Severity, Subject, SubjectId, SubjectKind};
+use bms2intune_plan::{GroupKind, GroupName, PlanDocument};
+use std::borrow::Cow;
 
 pub const SCRIPT_NAME: &str = "<script>alert(1)</script>";
 pub const IMG_DESCRIPTION: &str = "\"><img src=x onerror=alert(1)>";
@@ -11,45 +13,67 @@ pub const PIPE_GROUP: &str = "Sales | EU `ops` team";
 pub const CSV_SUBJECT: &str = "Doe, \"Jo\" <b>x</b>";
 pub const FORMULA_SUBJECT: &str = "=HYPERLINK(\"http://evil.example\",\"click\")";
 
-/// `tests/fixtures/plan.json`: every section, realistic data.
-pub fn fixture() -> Value {
-    let text = include_str!("../fixtures/plan.json");
-    serde_json::from_str(text).expect("the fixture is valid JSON")
+/// `tests/fixtures/plan.json`: the sample tenant's plan, as the CLI writes it with a list
+/// limit of 30. Regenerate it after a change to the plan's shape:
+/// `cargo run -- plan --snapshot examples/contoso --out /tmp/fx --list-limit 30` and copy
+/// `/tmp/fx/plan.json` here.
+pub fn fixture() -> PlanDocument<'static> {
+    serde_json::from_str(include_str!("../fixtures/plan.json"))
+        .expect("the fixture is a plan.json of the current shape (see above to regenerate it)")
 }
 
-/// The fixture plus a third BMS policy and a finding whose strings try to inject markup.
-pub fn hostile() -> Value {
+fn subject(kind: SubjectKind, id: &str, name: &str) -> Subject<'static> {
+    Subject {
+        kind,
+        name: Cow::Owned(name.into()),
+        id: SubjectId::Text(Cow::Owned(id.into())),
+        ix: None,
+    }
+}
+
+/// The fixture plus a BMS policy, a group and a finding whose strings try to inject markup, and
+/// such strings in the staging and simulation fields.
+pub fn hostile() -> PlanDocument<'static> {
     let mut plan = fixture();
-    let mut rec = plan["recommendations"][0].clone();
-    rec["sourcePolicy"] = json!(SCRIPT_NAME);
-    rec["displayName"] = json!(format!("{SCRIPT_NAME}_O365_i"));
-    rec["description"] = json!(IMG_DESCRIPTION);
-    rec["includeGroups"] =
-        json!([{"id": "0b6a3c4e-2f7d-4e7a-9a53-3f0d6c1e2b11", "name": PIPE_GROUP}]);
-    rec["settings"][0]["note"] = json!("<iframe src=\"https://evil.example\"></iframe>");
-    plan["recommendations"].as_array_mut().unwrap().push(rec);
-    plan["findings"].as_array_mut().unwrap().push(json!({
-        "code": "policy-not-targeted",
-        "severity": "warning",
-        "title": format!("Policy {SCRIPT_NAME} is targeted at nobody"),
-        "detail": IMG_DESCRIPTION,
-        "count": 3,
-        "subjects": [
-            {"kind": "policy", "id": "p1", "name": SCRIPT_NAME},
-            {"kind": "user", "id": "u1", "name": CSV_SUBJECT},
-            {"kind": "group", "id": "g1", "name": FORMULA_SUBJECT},
+    let mut rec = plan.recommendations[0].clone();
+    rec.source_policy = SCRIPT_NAME.into();
+    rec.display_name = format!("{SCRIPT_NAME}_O365_i");
+    rec.notes.push(IMG_DESCRIPTION.into());
+    let group: bms2intune_model::Guid = "0b6a3c4e-2f7d-4e7a-9a53-3f0d6c1e2b11".parse().unwrap();
+    rec.include_groups = vec![group];
+    plan.groups.push(GroupName {
+        id: group.to_string(),
+        display_name: PIPE_GROUP.into(),
+        kind: GroupKind::Security,
+    });
+    rec.settings[0].note = "<iframe src=\"https://evil.example\"></iframe>".into();
+    plan.recommendations.push(rec);
+    plan.findings.push(Finding {
+        code: Code::PolicyNotTargeted,
+        severity: Severity::Warning,
+        title: format!("Policy {SCRIPT_NAME} is targeted at nobody"),
+        detail: IMG_DESCRIPTION.into(),
+        count: 3,
+        subjects: vec![
+            subject(SubjectKind::Policy, "p1", SCRIPT_NAME),
+            subject(SubjectKind::User, "u1", CSV_SUBJECT),
+            subject(SubjectKind::Group, "g1", FORMULA_SUBJECT),
         ],
-        "remediation": "Target it or delete it. [click](javascript:alert(1))",
-    }));
-    plan["waves"][0]["name"] = json!("Pilot <svg onload=alert(1)>");
-    // The staging and simulation fields carry tenant strings too.
-    plan["waves"][0]["exitGates"][0]["how"] = json!(IMG_DESCRIPTION);
-    plan["waves"][0]["userImpact"][0] = json!(SCRIPT_NAME);
-    plan["steps"][0]["checks"] = json!([SCRIPT_NAME]);
-    plan["unplacedUsers"][0]["userPrincipalName"] = json!(PIPE_GROUP);
-    plan["conflicts"][0]["objects"][1]["displayName"] = json!(SCRIPT_NAME);
-    plan["impact"]["bySetting"][0]["setting"] = json!(format!("bms:{PIPE_GROUP}"));
-    plan["licenseCapacity"]["statement"] = json!(IMG_DESCRIPTION);
+        subjects_omitted: 0,
+        remediation: "Target it or delete it. [click](javascript:alert(1))".into(),
+        proposed_groups: vec![],
+        assessed_code: None,
+        missing: vec![],
+    });
+    let staging = &mut plan.staging;
+    staging.waves[0].name = "Pilot <svg onload=alert(1)>".into();
+    staging.waves[0].exit_gates[0].how = IMG_DESCRIPTION.into();
+    staging.waves[0].user_impact[0] = SCRIPT_NAME.into();
+    staging.steps[0].checks = vec![SCRIPT_NAME.into()];
+    staging.unplaced_users[0].user_principal_name = PIPE_GROUP.into();
+    staging.license_capacity.statement = IMG_DESCRIPTION.into();
+    plan.conflicts[0].objects[1].display_name = SCRIPT_NAME.into();
+    plan.impact.by_setting[0].setting = format!("bms:{PIPE_GROUP}");
     plan
 }
 

@@ -1,12 +1,13 @@
 //! Counts that describe a snapshot at a glance: what `snapshot check` prints and `plan.json`
-//! carries as `snapshot`. A pure function of the [`Tenant`]; maps are ordered, so output is
-//! deterministic.
+//! carries as `snapshot`. A pure function of the read [`Tenant`] (so it lives here, with the
+//! document it is part of, rather than in the I/O crate that reads the snapshot); maps are
+//! ordered, so output is deterministic.
 
 use bms2intune_model::{Part, PolicyKind, Tenant};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SnapshotSummary {
     pub tenant_id: Option<String>,
@@ -19,14 +20,14 @@ pub struct SnapshotSummary {
     pub notes: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BmsSummary {
     pub policies: usize,
     pub block_policies: usize,
     pub allow_policies: usize,
     /// Policies by effective mode (`Enforce`, `PendingDeletion`, …).
-    pub policies_by_mode: BTreeMap<&'static str, usize>,
+    pub policies_by_mode: BTreeMap<String, usize>,
     /// Policies that will be migrated (not being deleted).
     pub mappable_policies: usize,
     pub rules: usize,
@@ -38,7 +39,7 @@ pub struct BmsSummary {
     pub configured_settings: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DirectorySummary {
     pub skus: usize,
@@ -48,20 +49,21 @@ pub struct DirectorySummary {
     pub group_memberships: usize,
     pub entra_devices: usize,
     pub managed_devices: usize,
-    pub managed_devices_by_platform: BTreeMap<&'static str, usize>,
-    pub managed_devices_by_agent: BTreeMap<&'static str, usize>,
+    pub managed_devices_by_platform: BTreeMap<String, usize>,
+    pub managed_devices_by_agent: BTreeMap<String, usize>,
     pub intune_compliance_policies: usize,
     pub intune_configuration_profiles: usize,
     pub intune_settings_catalog_policies: usize,
     pub conditional_access_policies: usize,
 }
 
+/// Counts the snapshot's policies, rules, directory objects and Intune objects.
 pub fn summarize(tenant: &Tenant) -> SnapshotSummary {
     let bms = &tenant.bms;
     let mut policies_by_mode = BTreeMap::new();
     for p in &bms.policies {
         *policies_by_mode
-            .entry(p.effective_mode().name())
+            .entry(p.effective_mode().name().to_owned())
             .or_insert(0) += 1;
     }
     let rules = bms.policies.iter().filter(|p| p.rule.is_some()).count() + bms.orphan_rules.len();
@@ -97,9 +99,11 @@ pub fn summarize(tenant: &Tenant) -> SnapshotSummary {
         let mut by_platform = BTreeMap::new();
         let mut by_agent = BTreeMap::new();
         for device in &d.managed_devices {
-            *by_platform.entry(device.platform.label()).or_insert(0) += 1;
+            *by_platform
+                .entry(device.platform.label().to_owned())
+                .or_insert(0) += 1;
             *by_agent
-                .entry(device.management_agent.graph_name())
+                .entry(device.management_agent.graph_name().to_owned())
                 .or_insert(0) += 1;
         }
         DirectorySummary {
@@ -206,7 +210,7 @@ impl SnapshotSummary {
                 );
                 let _ = writeln!(out, "Entra devices     {}", d.entra_devices);
                 let _ = writeln!(out, "Managed devices   {}", d.managed_devices);
-                let list = |m: &BTreeMap<&str, usize>| {
+                let list = |m: &BTreeMap<String, usize>| {
                     m.iter()
                         .map(|(k, v)| format!("{k} {v}"))
                         .collect::<Vec<_>>()
