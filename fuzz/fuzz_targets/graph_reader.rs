@@ -9,12 +9,12 @@ fuzz_target!(|data: &[u8]| {
     match bms2intune_fuzz::read_graph_parts(&parts) {
         Ok((directory, _)) => {
             // Cross-references stay inside their collections.
-            for g in &directory.groups {
-                assert!(g.member_users.iter().all(|u| u.ix() < directory.users.len()));
-                assert!(g.member_groups.iter().all(|c| c.ix() < directory.groups.len()));
+            for g in directory.groups() {
+                assert!(g.member_users.iter().all(|u| u.ix() < directory.users().len()));
+                assert!(g.member_groups.iter().all(|c| c.ix() < directory.groups().len()));
             }
-            for d in &directory.managed_devices {
-                assert!(d.user.is_none_or(|u| u.ix() < directory.users.len()));
+            for d in directory.managed_devices() {
+                assert!(d.user.is_none_or(|u| u.ix() < directory.users().len()));
             }
         }
         Err(e) => {

@@ -28,7 +28,7 @@ const USERS: &[u32] = &[10_000, 50_000];
 #[divan::bench(args = USERS, sample_count = 10)]
 fn users_of_every_group(bencher: Bencher, users: u32) {
     let tenant = tenant(users);
-    let groups = tenant.directory.groups.len();
+    let groups = tenant.directory.groups().len();
     bencher.bench_local(|| {
         let m = Membership::new(&tenant.directory);
         (0..groups)
@@ -41,7 +41,7 @@ fn users_of_every_group(bencher: Bencher, users: u32) {
 #[divan::bench(args = USERS, sample_count = 10)]
 fn users_in_any_group(bencher: Bencher, users: u32) {
     let tenant = tenant(users);
-    let all: Vec<GroupIx> = (0..tenant.directory.groups.len() as u32)
+    let all: Vec<GroupIx> = (0..tenant.directory.groups().len() as u32)
         .map(GroupIx)
         .collect();
     let m = Membership::new(&tenant.directory);

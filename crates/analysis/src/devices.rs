@@ -16,7 +16,7 @@ pub fn is_bms_device(dir: &Directory, device: &ManagedDevice) -> bool {
     device.is_bms_managed()
         || device
             .entra_device
-            .and_then(|e| dir.entra_devices.get(e.ix()))
+            .and_then(|e| dir.entra_devices().get(e.ix()))
             .is_some_and(|e| e.mdm == MdmAuthority::Office365)
 }
 
@@ -160,10 +160,10 @@ impl DevicesByUser {
     /// The devices `keep(index, device)` accepts, under their primary user; devices without
     /// one (or whose user is not in the directory) are left out.
     pub fn new(dir: &Directory, mut keep: impl FnMut(usize, &ManagedDevice) -> bool) -> Self {
-        let users = dir.users.len();
+        let users = dir.users().len();
         let owner = |d: &ManagedDevice| d.user.filter(|u| u.ix() < users);
         let mut kept: Vec<(UserIx, ManagedDeviceIx)> = Vec::new();
-        for (i, d) in dir.managed_devices.iter().enumerate() {
+        for (i, d) in dir.managed_devices().iter().enumerate() {
             if let Some(u) = owner(d).filter(|_| keep(i, d)) {
                 kept.push((u, ManagedDeviceIx(i as u32)));
             }
@@ -237,7 +237,7 @@ mod tests {
     fn device(dev: Dev) -> ManagedDevice {
         let mut t = TenantBuilder::new();
         let ix = t.managed(dev);
-        t.build().directory.managed_devices[ix.ix()].clone()
+        t.build().directory.managed_devices()[ix.ix()].clone()
     }
 
     #[test]

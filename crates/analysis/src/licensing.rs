@@ -134,7 +134,7 @@ fn classify_plan_id(id: Guid) -> PlanKind {
 /// [`EDUCATION_SKUS`] or the config, any part number starting `INTUNE_EDU`, or a SKU that
 /// includes the Intune for Education plan (`INTUNE_EDU`, as Microsoft 365 A3/A5 do).
 pub fn is_education_sku(dir: &Directory, sku: SkuIx, config: &AssessConfig) -> bool {
-    let Some(s) = dir.skus.get(sku.ix()) else {
+    let Some(s) = dir.skus().get(sku.ix()) else {
         return false;
     };
     let part_number: &str = &s.part_number;
@@ -145,7 +145,7 @@ pub fn is_education_sku(dir: &Directory, sku: SkuIx, config: &AssessConfig) -> b
             .iter()
             .any(|e| e.eq_ignore_ascii_case(part_number))
         || s.plans.iter().any(|p| {
-            dir.service_plans.get(p.plan.ix()).is_some_and(|plan| {
+            dir.service_plans().get(p.plan.ix()).is_some_and(|plan| {
                 plan.name
                     .as_deref()
                     .map_or(plan.id == plan_ids::INTUNE_EDU, |n| n == "INTUNE_EDU")
@@ -218,15 +218,15 @@ pub struct Licensing {
 
 impl Licensing {
     pub fn new(dir: &Directory, config: &AssessConfig) -> Licensing {
-        let plan_kinds: Vec<PlanKind> = dir.service_plans.iter().map(classify_plan).collect();
+        let plan_kinds: Vec<PlanKind> = dir.service_plans().iter().map(classify_plan).collect();
         let kind = |p: PlanIx| plan_kinds.get(p.ix()).copied().unwrap_or(PlanKind::Other);
         let sku_intune: Vec<bool> = dir
-            .skus
+            .skus()
             .iter()
             .map(|s| s.plans.iter().any(|p| kind(p.plan) == PlanKind::Intune))
             .collect();
         let intune_skus = dir
-            .skus
+            .skus()
             .iter()
             .enumerate()
             .filter(|(_, s)| {
@@ -246,7 +246,7 @@ impl Licensing {
             .collect();
 
         let user_flags = dir
-            .users
+            .users()
             .iter()
             .map(|user| {
                 let mut flags = 0u8;
@@ -260,7 +260,7 @@ impl Licensing {
                 let mut intune_licences = 0usize;
                 let mut mam_licences = 0usize;
                 for licence in user.licenses.iter() {
-                    let Some(sku) = dir.skus.get(licence.sku.ix()) else {
+                    let Some(sku) = dir.skus().get(licence.sku.ix()) else {
                         continue;
                     };
                     let disabled = |p: PlanIx| licence.disabled_plans.contains(&p);

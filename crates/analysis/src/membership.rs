@@ -47,9 +47,9 @@ pub struct Completeness {
 impl<'d> Membership<'d> {
     /// Prepares membership queries over `dir`. Costs O(groups + managed devices).
     pub fn new(dir: &'d Directory) -> Membership<'d> {
-        let entra = dir.entra_devices.len();
+        let entra = dir.entra_devices().len();
         let mut counts = vec![0u32; entra + 1];
-        for md in &dir.managed_devices {
+        for md in dir.managed_devices() {
             if let Some(e) = md.entra_device.filter(|e| e.ix() < entra) {
                 counts[e.ix() + 1] += 1;
             }
@@ -60,13 +60,13 @@ impl<'d> Membership<'d> {
         let managed_start = counts.clone();
         let mut fill = counts;
         let mut managed_list = vec![ManagedDeviceIx(0); managed_start[entra] as usize];
-        for (i, md) in dir.managed_devices.iter().enumerate() {
+        for (i, md) in dir.managed_devices().iter().enumerate() {
             if let Some(e) = md.entra_device.filter(|e| e.ix() < entra) {
                 managed_list[fill[e.ix()] as usize] = ManagedDeviceIx(i as u32);
                 fill[e.ix()] += 1;
             }
         }
-        let groups = dir.groups.len();
+        let groups = dir.groups().len();
         Membership {
             dir,
             managed_start,
@@ -89,7 +89,7 @@ impl<'d> Membership<'d> {
     /// Calls `visit` once for every group reachable from `roots` (the roots included), following
     /// member groups transitively. Cycles and repeated roots are visited once.
     pub fn for_each_reachable(&self, roots: &[GroupIx], mut visit: impl FnMut(GroupIx)) {
-        let groups = &self.dir.groups;
+        let groups = &self.dir.groups();
         // Taken out (not borrowed) so that `visit` may itself query this `Membership`: a nested
         // query then starts from a fresh walk instead of failing on a borrowed one.
         let mut walk = self.walk.take();
@@ -132,11 +132,11 @@ impl<'d> Membership<'d> {
             return &[];
         };
         cell.get_or_init(|| {
-            let users = self.dir.users.len();
+            let users = self.dir.users().len();
             let mut list = Vec::new();
             self.for_each_reachable(&[group], |g| {
                 list.extend(
-                    self.dir.groups[g.ix()]
+                    self.dir.groups()[g.ix()]
                         .member_users
                         .iter()
                         .filter(|u| u.ix() < users),
@@ -155,11 +155,11 @@ impl<'d> Membership<'d> {
             return &[];
         };
         cell.get_or_init(|| {
-            let devices = self.dir.entra_devices.len();
+            let devices = self.dir.entra_devices().len();
             let mut list = Vec::new();
             self.for_each_reachable(&[group], |g| {
                 list.extend(
-                    self.dir.groups[g.ix()]
+                    self.dir.groups()[g.ix()]
                         .member_devices
                         .iter()
                         .filter(|d| d.ix() < devices),
@@ -198,9 +198,9 @@ impl<'d> Membership<'d> {
     /// Every user that is a transitive member of at least one of `groups`, as a bitset over
     /// `Directory::users`. One walk for all groups: O(reachable edges + users / 64).
     pub fn users_in_any(&self, groups: &[GroupIx]) -> BitSet {
-        let mut set = BitSet::new(self.dir.users.len());
+        let mut set = BitSet::new(self.dir.users().len());
         self.for_each_reachable(groups, |g| {
-            for u in &self.dir.groups[g.ix()].member_users {
+            for u in &self.dir.groups()[g.ix()].member_users {
                 set.insert(u.ix());
             }
         });
@@ -209,9 +209,9 @@ impl<'d> Membership<'d> {
 
     /// Every Entra device that is a transitive member of at least one of `groups`.
     pub fn entra_devices_in_any(&self, groups: &[GroupIx]) -> BitSet {
-        let mut set = BitSet::new(self.dir.entra_devices.len());
+        let mut set = BitSet::new(self.dir.entra_devices().len());
         self.for_each_reachable(groups, |g| {
-            for d in &self.dir.groups[g.ix()].member_devices {
+            for d in &self.dir.groups()[g.ix()].member_devices {
                 set.insert(d.ix());
             }
         });
@@ -221,7 +221,7 @@ impl<'d> Membership<'d> {
     /// Every managed device whose Entra device is a transitive member of at least one of
     /// `groups`, as a bitset over `Directory::managed_devices`.
     pub fn managed_devices_in_any(&self, groups: &[GroupIx]) -> BitSet {
-        let mut set = BitSet::new(self.dir.managed_devices.len());
+        let mut set = BitSet::new(self.dir.managed_devices().len());
         for e in self.entra_devices_in_any(groups).iter() {
             for md in self.managed_devices_of_entra(EntraDeviceIx(e as u32)) {
                 set.insert(md.ix());
@@ -233,11 +233,11 @@ impl<'d> Membership<'d> {
     /// Whether the member lists under `group` (transitively) were all exported and resolved.
     pub fn completeness(&self, group: GroupIx) -> Completeness {
         let mut c = Completeness {
-            members_known: group.ix() < self.dir.groups.len(),
+            members_known: group.ix() < self.dir.groups().len(),
             unresolved_members: false,
         };
         self.for_each_reachable(&[group], |g| {
-            let g = &self.dir.groups[g.ix()];
+            let g = &self.dir.groups()[g.ix()];
             c.members_known &= g.members_known;
             c.unresolved_members |= g.unresolved_members > 0;
         });
@@ -354,7 +354,9 @@ mod tests {
         let parent = t.group("parent", &[], &[]);
         t.nest(parent, unknown);
         let mut tenant = t.build();
-        tenant.directory.groups[unknown.ix()].members_known = false;
+        tenant
+            .directory
+            .update_group(unknown, |g| g.members_known = false);
         let m = Membership::new(&tenant.directory);
         assert!(m.is_known_empty(empty));
         assert!(!m.is_known_empty(unknown));
@@ -366,13 +368,13 @@ mod tests {
 
     /// Naive breadth-first expansion with a hash-free visited list, for comparison.
     fn naive_users(dir: &Directory, root: usize) -> BTreeSet<u32> {
-        let mut seen = vec![false; dir.groups.len()];
+        let mut seen = vec![false; dir.groups().len()];
         let mut queue = VecDeque::from([root]);
         seen[root] = true;
         let mut users = BTreeSet::new();
         while let Some(g) = queue.pop_front() {
-            users.extend(dir.groups[g].member_users.iter().map(|u| u.0));
-            for c in &dir.groups[g].member_groups {
+            users.extend(dir.groups()[g].member_users.iter().map(|u| u.0));
+            for c in &dir.groups()[g].member_groups {
                 if !seen[c.ix()] {
                     seen[c.ix()] = true;
                     queue.push_back(c.ix());

@@ -88,7 +88,7 @@ fn rank(table: &[u32], i: usize) -> Option<usize> {
 /// Applies the rule (module doc) to `policies`, given in BMS priority order;
 /// `excluded_devices` are the devices BMS exempts.
 pub fn resolve(dir: &Directory, policies: &[PolicyReach], excluded_devices: &BitSet) -> Reach {
-    let (users, devices) = (dir.users.len(), dir.managed_devices.len());
+    let (users, devices) = (dir.users().len(), dir.managed_devices().len());
     let mut reach = Reach {
         user_group_first: vec![NONE; users],
         user_first: vec![NONE; users],
@@ -108,7 +108,7 @@ pub fn resolve(dir: &Directory, policies: &[PolicyReach], excluded_devices: &Bit
         }
     }
     // Then each device's primary user's user-group policy, when it comes first.
-    for (d, md) in dir.managed_devices.iter().enumerate() {
+    for (d, md) in dir.managed_devices().iter().enumerate() {
         if excluded_devices.contains(d) {
             reach.device_first[d] = NONE;
             continue;

@@ -87,7 +87,7 @@ impl BmsTargets {
             for id in ids {
                 match dir.group(id) {
                     // BMS accepts only security groups: a Microsoft 365 group reaches nobody.
-                    Some(g) if dir.groups[g.ix()].unified => {}
+                    Some(g) if dir.groups()[g.ix()].unified => {}
                     Some(g) => found.push(g),
                     None => missing.push(id),
                 }
@@ -97,19 +97,19 @@ impl BmsTargets {
         let (exclusion_groups, _) = resolve(&mut tenant.bms.tenant.exclusion_groups());
         let excluded_users = membership.users_in_any(&exclusion_groups);
         let mut excluded_devices = membership.managed_devices_in_any(&exclusion_groups);
-        for (i, md) in dir.managed_devices.iter().enumerate() {
+        for (i, md) in dir.managed_devices().iter().enumerate() {
             if md.user.is_some_and(|u| excluded_users.contains(u.ix())) {
                 excluded_devices.insert(i);
             }
         }
-        let mut disabled = BitSet::new(dir.users.len());
-        for (i, u) in dir.users.iter().enumerate() {
+        let mut disabled = BitSet::new(dir.users().len());
+        for (i, u) in dir.users().iter().enumerate() {
             if !u.account_enabled {
                 disabled.insert(i);
             }
         }
 
-        let mut in_scope = BitSet::new(dir.users.len());
+        let mut in_scope = BitSet::new(dir.users().len());
         let policies: Vec<PolicyTargets> = priority_order(&tenant.bms.policies)
             .into_iter()
             .map(|p| {
@@ -122,11 +122,11 @@ impl BmsTargets {
                 let mut devices = membership.managed_devices_in_any(&groups);
                 devices.difference_with(&excluded_devices);
                 in_scope.union_with(&users);
-                let mut device_users = BitSet::new(dir.users.len());
+                let mut device_users = BitSet::new(dir.users().len());
                 for d in devices.iter() {
-                    if let Some(u) = dir.managed_devices[d]
+                    if let Some(u) = dir.managed_devices()[d]
                         .user
-                        .filter(|u| u.ix() < dir.users.len() && !disabled.contains(u.ix()))
+                        .filter(|u| u.ix() < dir.users().len() && !disabled.contains(u.ix()))
                     {
                         device_users.insert(u.ix());
                     }

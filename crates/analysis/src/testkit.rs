@@ -82,7 +82,9 @@ impl TenantBuilder {
 
     /// Turns a user's account off.
     pub fn disable(&mut self, user: UserIx) {
-        self.tenant.directory.users[user.ix()].account_enabled = false;
+        self.tenant
+            .directory
+            .update_user(user, |u| u.account_enabled = false);
     }
 
     /// Adds a security group with these direct members (member lists count as exported).
@@ -105,34 +107,41 @@ impl TenantBuilder {
     /// Adds a Microsoft 365 (Unified) group.
     pub fn unified_group(&mut self, name: &str, users: &[UserIx]) -> GroupIx {
         let g = self.group(name, users, &[]);
-        let group = &mut self.tenant.directory.groups[g.ix()];
-        group.unified = true;
-        group.security_enabled = false;
-        group.mail_enabled = true;
+        self.tenant.directory.update_group(g, |group| {
+            group.unified = true;
+            group.security_enabled = false;
+            group.mail_enabled = true;
+        });
         g
     }
 
     /// Adds a device group with these Entra devices.
     pub fn group_with_devices(&mut self, name: &str, devices: &[EntraDeviceIx]) -> GroupIx {
         let g = self.group(name, &[], &[]);
-        self.tenant.directory.groups[g.ix()].member_devices = sorted(devices);
+        self.tenant
+            .directory
+            .update_group(g, |group| group.member_devices = sorted(devices));
         g
     }
 
     /// Makes `child` a direct member of `parent`.
     pub fn nest(&mut self, parent: GroupIx, child: GroupIx) {
-        let list = &mut self.tenant.directory.groups[parent.ix()].member_groups;
-        list.push(child);
-        list.sort_unstable();
-        list.dedup();
+        self.tenant.directory.update_group(parent, |group| {
+            let list = &mut group.member_groups;
+            list.push(child);
+            list.sort_unstable();
+            list.dedup();
+        });
     }
 
     /// Makes `user` a direct member of `group`.
     pub fn add_member(&mut self, group: GroupIx, user: UserIx) {
-        let list = &mut self.tenant.directory.groups[group.ix()].member_users;
-        list.push(user);
-        list.sort_unstable();
-        list.dedup();
+        self.tenant.directory.update_group(group, |group| {
+            let list = &mut group.member_users;
+            list.push(user);
+            list.sort_unstable();
+            list.dedup();
+        });
     }
 
     /// Interns a service plan by name.
@@ -164,7 +173,7 @@ impl TenantBuilder {
     /// user's `assignedPlans`, as Graph does.
     pub fn license(&mut self, user: UserIx, sku: SkuIx, disabled: &[&str]) {
         let disabled: Box<[PlanIx]> = disabled.iter().map(|p| self.plan(p)).collect();
-        let enabled: Vec<AssignedPlan> = self.tenant.directory.skus[sku.ix()]
+        let enabled: Vec<AssignedPlan> = self.tenant.directory.skus()[sku.ix()]
             .plans
             .iter()
             .filter(|p| !disabled.contains(&p.plan))
@@ -173,25 +182,27 @@ impl TenantBuilder {
                 enabled: true,
             })
             .collect();
-        let u = &mut self.tenant.directory.users[user.ix()];
-        let mut licenses = u.licenses.to_vec();
-        licenses.push(AssignedLicense {
-            sku,
-            disabled_plans: disabled,
+        self.tenant.directory.update_user(user, |u| {
+            let mut licenses = u.licenses.to_vec();
+            licenses.push(AssignedLicense {
+                sku,
+                disabled_plans: disabled,
+            });
+            u.licenses = licenses.into();
+            let mut plans = u.plans.to_vec();
+            plans.extend(enabled);
+            u.plans = plans.into();
         });
-        u.licenses = licenses.into();
-        let mut plans = u.plans.to_vec();
-        plans.extend(enabled);
-        u.plans = plans.into();
     }
 
     /// Adds one `assignedPlans` entry by plan name (without a licence).
     pub fn assigned_plan(&mut self, user: UserIx, plan: &str, enabled: bool) {
         let plan = self.tenant.directory.intern_plan(plan_id(plan), None);
-        let u = &mut self.tenant.directory.users[user.ix()];
-        let mut plans = u.plans.to_vec();
-        plans.push(AssignedPlan { plan, enabled });
-        u.plans = plans.into();
+        self.tenant.directory.update_user(user, |u| {
+            let mut plans = u.plans.to_vec();
+            plans.push(AssignedPlan { plan, enabled });
+            u.plans = plans.into();
+        });
     }
 
     /// Adds an Entra device (its `deviceId` is derived from the name too).
@@ -217,15 +228,17 @@ impl TenantBuilder {
         let dir = &mut self.tenant.directory;
         let upn = dev
             .user
-            .map(|u| dir.users[u.ix()].user_principal_name.clone());
-        let azure_ad_device_id = dev.entra.and_then(|e| dir.entra_devices[e.ix()].device_id);
+            .map(|u| dir.users()[u.ix()].user_principal_name.clone());
+        let azure_ad_device_id = dev
+            .entra
+            .and_then(|e| dir.entra_devices()[e.ix()].device_id);
         if let Some(e) = dev.entra {
-            let entra = &mut dir.entra_devices[e.ix()];
-            entra.platform = DevicePlatform::from_operating_system(&dev.operating_system);
-            entra.os_version = dev.os_version.clone().into();
+            dir.update_entra_device(e, |entra| {
+                entra.platform = DevicePlatform::from_operating_system(&dev.operating_system);
+                entra.os_version = dev.os_version.clone().into();
+            });
         }
-        let ix = ManagedDeviceIx(dir.managed_devices.len() as u32);
-        dir.managed_devices.push(ManagedDevice {
+        dir.add_managed_device(ManagedDevice {
             id: device_id(&dev.name),
             device_name: dev.name.clone().into(),
             user: dev.user,
@@ -243,8 +256,7 @@ impl TenantBuilder {
             model: None,
             compliance_state: Some("compliant".into()),
             last_sync: dev.last_sync.map(Into::into),
-        });
-        ix
+        })
     }
 
     /// Adds a BMS policy (with its rule).
@@ -253,7 +265,7 @@ impl TenantBuilder {
             .targets
             .iter()
             .map(|t| match t {
-                Target::Group(g) => self.tenant.directory.groups[g.ix()].id,
+                Target::Group(g) => self.tenant.directory.groups()[g.ix()].id,
                 Target::Id(id) => *id,
             })
             .collect();
@@ -286,7 +298,7 @@ impl TenantBuilder {
 
     /// Adds a group to the tenant `ExclusionList`.
     pub fn exclude(&mut self, group: GroupIx) {
-        let id = self.tenant.directory.groups[group.ix()].id;
+        let id = self.tenant.directory.groups()[group.ix()].id;
         self.tenant.bms.tenant.exclusion_list.push(id);
         self.tenant.bms.tenant.rule_present = true;
     }
@@ -326,7 +338,7 @@ impl TenantBuilder {
         name: &str,
         targets: &[IntuneTarget],
     ) -> IntunePolicy {
-        let group_id = |g: &GroupIx| self.tenant.directory.groups[g.ix()].id;
+        let group_id = |g: &GroupIx| self.tenant.directory.groups()[g.ix()].id;
         IntunePolicy {
             id: Guid::from_name(&format!("intune:{name}"))
                 .to_string()
@@ -397,7 +409,7 @@ impl TenantBuilder {
         let ids = |groups: &[GroupIx]| -> Vec<Guid> {
             groups
                 .iter()
-                .map(|g| self.tenant.directory.groups[g.ix()].id)
+                .map(|g| self.tenant.directory.groups()[g.ix()].id)
                 .collect()
         };
         let policy = ConditionalAccessPolicy {

@@ -512,7 +512,7 @@ fn unplaced_users(
     tenant: &bms2intune_model::Tenant,
     staging: &bms2intune_waves::Staging,
 ) -> BitSet {
-    let mut set = BitSet::new(tenant.directory.users.len());
+    let mut set = BitSet::new(tenant.directory.users().len());
     for u in staging
         .unplaced_users
         .iter()

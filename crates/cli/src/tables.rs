@@ -169,7 +169,7 @@ pub fn write_impact_csv(
             Some(other) => other.to_string().into(),
         }
     }
-    let users = &tenant.directory.users;
+    let users = &tenant.directory.users();
     let policies = &tenant.bms.policies;
     // Each user's wave ID, by user index (an index, not a map: a million users).
     let wave_ids: Vec<String> = staging.waves.iter().map(|w| w.id.to_string()).collect();

@@ -328,15 +328,20 @@ pub struct Organization {
 }
 
 /// Everything read from `graph/` about identities, licences and devices.
+///
+/// The objects sit in dense vectors addressed by `UserIx`, `GroupIx`, …; the vectors are
+/// private so that they cannot drift from the GUID indexes and the name rank tables kept beside
+/// them: objects come in through the `add_…` methods, are read through the slices (`users()`,
+/// …) and are changed in place through the `update_…` methods, which keep both in step.
 #[derive(Debug, Clone, Default)]
 pub struct Directory {
     pub organization: Option<Organization>,
-    pub service_plans: Vec<ServicePlan>,
-    pub skus: Vec<Sku>,
-    pub users: Vec<User>,
-    pub groups: Vec<Group>,
-    pub entra_devices: Vec<EntraDevice>,
-    pub managed_devices: Vec<ManagedDevice>,
+    service_plans: Vec<ServicePlan>,
+    skus: Vec<Sku>,
+    users: Vec<User>,
+    groups: Vec<Group>,
+    entra_devices: Vec<EntraDevice>,
+    managed_devices: Vec<ManagedDevice>,
     plan_index: HashMap<Guid, PlanIx, GuidHashing>,
     sku_index: HashMap<Guid, SkuIx, GuidHashing>,
     user_index: HashMap<Guid, UserIx, GuidHashing>,
@@ -355,6 +360,92 @@ struct NameRanks {
 }
 
 impl Directory {
+    /// Every service plan named by a SKU or a user's plans, by `PlanIx`.
+    pub fn service_plans(&self) -> &[ServicePlan] {
+        &self.service_plans
+    }
+
+    /// Every SKU (subscribed, and placeholders for SKUs users hold that are not), by `SkuIx`.
+    pub fn skus(&self) -> &[Sku] {
+        &self.skus
+    }
+
+    /// Every user, by `UserIx`.
+    pub fn users(&self) -> &[User] {
+        &self.users
+    }
+
+    /// Every group, by `GroupIx`.
+    pub fn groups(&self) -> &[Group] {
+        &self.groups
+    }
+
+    /// Every Entra device, by `EntraDeviceIx`.
+    pub fn entra_devices(&self) -> &[EntraDevice] {
+        &self.entra_devices
+    }
+
+    /// Every managed device, by `ManagedDeviceIx`.
+    pub fn managed_devices(&self) -> &[ManagedDevice] {
+        &self.managed_devices
+    }
+
+    /// Changes a user in place; the user name ranks are recomputed on next use. The ID is the
+    /// key of the index and must not change (checked in debug builds).
+    pub fn update_user<R>(&mut self, user: UserIx, change: impl FnOnce(&mut User) -> R) -> R {
+        self.ranks.users_exact = OnceLock::new();
+        self.ranks.users_caseless = OnceLock::new();
+        let u = &mut self.users[user.ix()];
+        let id = u.id;
+        let out = change(u);
+        debug_assert_eq!(u.id, id, "a user's ID is the key of the index");
+        out
+    }
+
+    /// Changes a group in place (its members, flags). The ID must not change.
+    pub fn update_group<R>(&mut self, group: GroupIx, change: impl FnOnce(&mut Group) -> R) -> R {
+        let g = &mut self.groups[group.ix()];
+        let id = g.id;
+        let out = change(g);
+        debug_assert_eq!(g.id, id, "a group's ID is the key of the index");
+        out
+    }
+
+    /// Changes an Entra device in place (its owners, …). Its IDs must not change.
+    pub fn update_entra_device<R>(
+        &mut self,
+        device: EntraDeviceIx,
+        change: impl FnOnce(&mut EntraDevice) -> R,
+    ) -> R {
+        let d = &mut self.entra_devices[device.ix()];
+        let ids = (d.id, d.device_id);
+        let out = change(d);
+        debug_assert_eq!(
+            (d.id, d.device_id),
+            ids,
+            "an Entra device's IDs key the indexes"
+        );
+        out
+    }
+
+    /// Changes a managed device in place; the device name ranks are recomputed on next use.
+    pub fn update_managed_device<R>(
+        &mut self,
+        device: ManagedDeviceIx,
+        change: impl FnOnce(&mut ManagedDevice) -> R,
+    ) -> R {
+        self.ranks.managed_devices = OnceLock::new();
+        change(&mut self.managed_devices[device.ix()])
+    }
+
+    /// Adds a managed device (managed devices have no GUID index: nothing refers to them by ID).
+    pub fn add_managed_device(&mut self, device: ManagedDevice) -> ManagedDeviceIx {
+        let ix = ManagedDeviceIx(self.managed_devices.len() as u32);
+        self.managed_devices.push(device);
+        self.ranks.managed_devices = OnceLock::new();
+        ix
+    }
+
     /// `rank[u]`: user `u`'s position when users are sorted by UPN (in `order`), then ID.
     /// Computed once, on first use: ask only when the directory is complete.
     pub fn user_rank(&self, order: NameOrder) -> &[u32] {

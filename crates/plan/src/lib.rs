@@ -142,7 +142,7 @@ fn group_names(tenant: &Tenant, recommendations: &[Recommendation]) -> Vec<Group
     ids.dedup();
     let mut groups: Vec<GroupName> = ids
         .into_iter()
-        .map(|id| match dir.group(id).map(|g| &dir.groups[g.ix()]) {
+        .map(|id| match dir.group(id).map(|g| &dir.groups()[g.ix()]) {
             Some(g) => GroupName {
                 id: id.to_string(),
                 display_name: g.display_name.to_string(),

@@ -98,7 +98,7 @@ pub fn summarize(tenant: &Tenant) -> SnapshotSummary {
         let d = &tenant.directory;
         let mut by_platform = BTreeMap::new();
         let mut by_agent = BTreeMap::new();
-        for device in &d.managed_devices {
+        for device in d.managed_devices() {
             *by_platform
                 .entry(device.platform.label().to_owned())
                 .or_insert(0) += 1;
@@ -107,16 +107,16 @@ pub fn summarize(tenant: &Tenant) -> SnapshotSummary {
                 .or_insert(0) += 1;
         }
         DirectorySummary {
-            skus: d.skus.iter().filter(|s| s.subscribed).count(),
-            users: d.users.len(),
-            groups: d.groups.len(),
+            skus: d.skus().iter().filter(|s| s.subscribed).count(),
+            users: d.users().len(),
+            groups: d.groups().len(),
             group_memberships: d
-                .groups
+                .groups()
                 .iter()
                 .map(|g| g.member_users.len() + g.member_groups.len() + g.member_devices.len())
                 .sum(),
-            entra_devices: d.entra_devices.len(),
-            managed_devices: d.managed_devices.len(),
+            entra_devices: d.entra_devices().len(),
+            managed_devices: d.managed_devices().len(),
             managed_devices_by_platform: by_platform,
             managed_devices_by_agent: by_agent,
             intune_compliance_policies: tenant.intune.compliance_policies.len(),

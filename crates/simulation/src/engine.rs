@@ -457,7 +457,7 @@ pub fn simulate(input: &SimulationInput) -> Simulation {
     let conflicts = resolve_signatures(input, &objects, &mut signatures);
     memberships.sort_unstable();
     let dir = &input.tenant.directory;
-    let per_user = PerUser::count(dir.users.len(), &signatures, &memberships);
+    let per_user = PerUser::count(dir.users().len(), &signatures, &memberships);
     let totals = Totals::of(&signatures);
     let impact = Impact {
         users: population,
@@ -527,7 +527,7 @@ fn assign_signatures(input: &SimulationInput, objects: &[SimObject]) -> Grouped 
     // Each device's platform, once (no map, no per-user allocation); its BMS policy is a
     // lookup in `targets`.
     let platform_of: Vec<Option<TargetPlatform>> =
-        dir.managed_devices.iter().map(device_platform).collect();
+        dir.managed_devices().iter().map(device_platform).collect();
     let user_devices = DevicesByUser::new(dir, |i, _| platform_of[i].is_some());
     let policy_platforms = |policy: usize| -> Vec<TargetPlatform> {
         let name = &tenant.bms.policies[policy].name;
@@ -551,7 +551,7 @@ fn assign_signatures(input: &SimulationInput, objects: &[SimObject]) -> Grouped 
     // The user's devices of one platform, ordered by the BMS policy they get.
     let mut devices: Vec<(Option<usize>, usize)> = Vec::new();
     let mut chunk: Vec<usize> = Vec::new();
-    for u in 0..dir.users.len() {
+    for u in 0..dir.users().len() {
         let user = UserIx(u as u32);
         if !targets.is_in_scope(user) {
             continue;
@@ -851,7 +851,7 @@ impl PerUser {
     fn most_affected(&self, dir: &Directory) -> Vec<AffectedUser> {
         let upn_rank = dir.user_rank(NameOrder::Exact);
         let by_changes = |&u: &usize| (std::cmp::Reverse(self.changes[u]), upn_rank[u]);
-        let mut ranked: Vec<usize> = (0..dir.users.len())
+        let mut ranked: Vec<usize> = (0..dir.users().len())
             .filter(|&u| self.changes[u] > 0)
             .collect();
         if ranked.len() > 20 {
@@ -863,9 +863,9 @@ impl PerUser {
             .into_iter()
             .take(20)
             .map(|u| AffectedUser {
-                id: dir.users[u].id.to_string(),
-                user_principal_name: dir.users[u].user_principal_name.to_string(),
-                display_name: dir.users[u].display_name.to_string(),
+                id: dir.users()[u].id.to_string(),
+                user_principal_name: dir.users()[u].user_principal_name.to_string(),
+                display_name: dir.users()[u].display_name.to_string(),
                 changes: self.changes[u] as u64,
                 lost: self.lost[u] as u64,
                 conflicts: self.conflicts[u] as u64,
@@ -898,7 +898,7 @@ fn conflict_list(
                 .signatures
                 .iter()
                 .flat_map(|s| sig_users.get(s).into_iter().flatten())
-                .map(|u| dir.users[u.ix()].user_principal_name.to_string())
+                .map(|u| dir.users()[u.ix()].user_principal_name.to_string())
                 .collect();
             sample.sort();
             sample.dedup();

@@ -155,18 +155,18 @@ fn assigned(
 ) -> (BitSet, BitSet) {
     let (mut users, mut devices) = reach(dir, membership, include);
     if all_users {
-        users = (0..dir.users.len()).collect::<BitSet>();
+        users = (0..dir.users().len()).collect::<BitSet>();
     }
     if all_devices {
-        devices = (0..dir.managed_devices.len()).collect::<BitSet>();
+        devices = (0..dir.managed_devices().len()).collect::<BitSet>();
     }
     let (excluded_users, excluded_devices) = reach(dir, membership, exclude);
     users.difference_with(&excluded_users);
     devices.difference_with(&excluded_devices);
     // Resize to full capacity so later `contains` calls never index past the end.
-    let mut full_users = BitSet::new(dir.users.len());
+    let mut full_users = BitSet::new(dir.users().len());
     full_users.union_with(&users);
-    let mut full_devices = BitSet::new(dir.managed_devices.len());
+    let mut full_devices = BitSet::new(dir.managed_devices().len());
     full_devices.union_with(&devices);
     (full_users, full_devices)
 }
@@ -254,7 +254,7 @@ fn existing_object(
     };
     let name = |id: Guid| {
         dir.group(id)
-            .map(|g| dir.groups[g.ix()].display_name.to_string())
+            .map(|g| dir.groups()[g.ix()].display_name.to_string())
     };
     let reach_unknown: Vec<String> = policy
         .unknowns_with(&name)

@@ -126,7 +126,7 @@ fn an_object_of_unknown_reach_that_agrees_is_still_unknown() {
 }
 
 fn catalog_policy(tenant: &Tenant, settings: &[(&str, Value)]) -> IntunePolicy {
-    let sales = tenant.directory.groups[0].id;
+    let sales = tenant.directory.groups()[0].id;
     let mut properties = serde_json::Map::new();
     properties.insert("platforms".into(), json!("iOS"));
     properties.insert("technologies".into(), json!("mdm,appleRemoteManagement"));

@@ -32,7 +32,7 @@ fn outcome(
 ) -> Option<(Outcome, Option<Value>, Option<Value>)> {
     let ix = tenant
         .directory
-        .users
+        .users()
         .iter()
         .position(|u| u.display_name.as_ref() == user)?;
     sim.memberships

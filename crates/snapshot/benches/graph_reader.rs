@@ -97,7 +97,7 @@ fn read_graph_in_memory(bencher: Bencher, users: u32) {
             &mut Vec::new(),
         )
         .expect("read");
-        directory.users.len()
+        directory.users().len()
     });
 }
 

@@ -10,8 +10,9 @@ use crate::intune::{conditional_access_policy, intune_policy, settings_catalog_p
 use crate::page::{for_each_item, refuse_item};
 use bms2intune_model::directory::{AssignedLicense, AssignedPlan, Organization, SkuPlan};
 use bms2intune_model::{
-    DevicePlatform, Directory, EntraDevice, Group, Guid, IntuneCollection, IntuneState,
-    ManagedDevice, ManagementAgent, MdmAuthority, Part, Parts, Sku, User,
+    DevicePlatform, Directory, EntraDevice, EntraDeviceIx, Group, GroupIx, Guid, IntuneCollection,
+    IntuneState, ManagedDevice, ManagedDeviceIx, ManagementAgent, MdmAuthority, Part, Parts, Sku,
+    User,
 };
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
@@ -582,7 +583,7 @@ impl Reader<'_> {
         )?;
         for (ix, owners) in device_owners {
             let owners = owners.iter().filter_map(|&o| directory.user(o)).collect();
-            directory.entra_devices[ix].owners = owners;
+            directory.update_entra_device(EntraDeviceIx(ix as u32), |d| d.owners = owners);
         }
         Ok(())
     }
@@ -596,18 +597,18 @@ impl Reader<'_> {
         let users_known = self.parts.contains(Part::Users);
         // (primary user ID, azureADDeviceId) per device, resolved after the pages (below).
         let mut references: Vec<(Option<Guid>, Option<Guid>)> = Vec::new();
-        let first_device = directory.managed_devices.len();
+        let first_device = directory.managed_devices().len();
         each_page(
             self.files,
             Part::ManagedDevices,
             self.parts,
             &mut self.text,
             |file, text| {
-                let first_on_page = directory.managed_devices.len();
+                let first_on_page = directory.managed_devices().len();
                 for_each_item::<ManagedDeviceDto, _>(file, text, |d, _| {
                     references.push((d.user_id, d.azure_ad_device_id));
                     let operating_system = boxed(d.operating_system);
-                    directory.managed_devices.push(ManagedDevice {
+                    directory.add_managed_device(ManagedDevice {
                         id: d.id,
                         device_name: boxed(d.device_name),
                         user: None,
@@ -631,7 +632,7 @@ impl Reader<'_> {
                     Ok(())
                 })?;
                 // Duplicates checked after the page, in one loop (see the users).
-                for (k, md) in directory.managed_devices[first_on_page..]
+                for (k, md) in directory.managed_devices()[first_on_page..]
                     .iter()
                     .enumerate()
                 {
@@ -657,16 +658,14 @@ impl Reader<'_> {
             })
             .collect();
         let mut missing_users = 0usize;
-        for ((md, (user, entra)), (user_id, _)) in directory.managed_devices[first_device..]
-            .iter_mut()
-            .zip(resolved)
-            .zip(references)
-        {
+        for ((md, (user, entra)), (user_id, _)) in (first_device..).zip(resolved).zip(references) {
             if user_id.is_some() && user.is_none() && users_known {
                 missing_users += 1;
             }
-            md.user = user;
-            md.entra_device = entra;
+            directory.update_managed_device(ManagedDeviceIx(md as u32), |md| {
+                md.user = user;
+                md.entra_device = entra;
+            });
         }
         if missing_users > 0 {
             self.notes.push(format!(
@@ -735,12 +734,13 @@ impl Reader<'_> {
                     unresolved += 1;
                 }
             }
-            let group = &mut directory.groups[ix];
-            merge_sorted(&mut group.member_users, users);
-            merge_sorted(&mut group.member_groups, groups);
-            merge_sorted(&mut group.member_devices, devices);
-            group.unresolved_members += unresolved;
-            group.members_known = true;
+            directory.update_group(GroupIx(ix as u32), |group| {
+                merge_sorted(&mut group.member_users, users);
+                merge_sorted(&mut group.member_groups, groups);
+                merge_sorted(&mut group.member_devices, devices);
+                group.unresolved_members += unresolved;
+                group.members_known = true;
+            });
             unresolved_total += unresolved;
         }
         if unresolved_total > 0 && self.parts.contains(Part::Users) {

@@ -124,32 +124,32 @@ fn reads_and_joins_the_directory() {
         d.organization.as_ref().unwrap().display_name.as_ref(),
         "Contoso Ltd"
     );
-    assert_eq!(d.users.len(), 2, "two pages in users/");
+    assert_eq!(d.users().len(), 2, "two pages in users/");
     let alice = d.user(guid(ALICE)).unwrap();
-    let user = &d.users[alice.ix()];
+    let user = &d.users()[alice.ix()];
     assert_eq!(user.licenses.len(), 1);
     assert!(user.plans[0].enabled);
     assert_eq!(d.plan_name(user.plans[0].plan), Some("INTUNE_A"));
-    assert_eq!(d.skus[d.sku(guid(E3)).unwrap().ix()].enabled_units, 25);
+    assert_eq!(d.skus()[d.sku(guid(E3)).unwrap().ix()].enabled_units, 25);
 
-    let sales = &d.groups[d.group(guid(SALES)).unwrap().ix()];
+    let sales = &d.groups()[d.group(guid(SALES)).unwrap().ix()];
     assert_eq!(sales.member_users.len(), 2, "both member pages read");
     assert_eq!(sales.member_groups.len(), 1);
     assert_eq!(sales.unresolved_members, 1);
-    let emea = &d.groups[d.group(guid(EMEA)).unwrap().ix()];
+    let emea = &d.groups()[d.group(guid(EMEA)).unwrap().ix()];
     assert!(emea.unified);
     assert_eq!(
         emea.member_groups,
         [d.group(guid(SALES)).unwrap()],
         "the cycle is kept as data"
     );
-    let phones = &d.groups[d.group(guid(PHONES)).unwrap().ix()];
+    let phones = &d.groups()[d.group(guid(PHONES)).unwrap().ix()];
     assert!(phones.dynamic);
     assert_eq!(phones.member_devices.len(), 1);
 
-    let entra = &d.entra_devices[0];
+    let entra = &d.entra_devices()[0];
     assert_eq!(entra.mdm, MdmAuthority::Office365);
-    let phone = &d.managed_devices[0];
+    let phone = &d.managed_devices()[0];
     assert_eq!(phone.platform, DevicePlatform::Ios);
     assert_eq!(
         phone.management_agent,
@@ -158,7 +158,7 @@ fn reads_and_joins_the_directory() {
     assert!(phone.is_bms_managed());
     assert_eq!(phone.user, Some(alice));
     assert!(phone.entra_device.is_some());
-    let kiosk = &d.managed_devices[1];
+    let kiosk = &d.managed_devices()[1];
     assert_eq!(kiosk.user, None, "empty userId is userless");
     assert_eq!(kiosk.azure_ad_device_id, None, "all-zero ID means none");
 

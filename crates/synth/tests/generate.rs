@@ -27,14 +27,14 @@ fn read(options: &SynthOptions) -> Tenant {
     let dir = tempfile::tempdir().unwrap();
     let summary = synthesize(options, dir.path()).unwrap();
     let tenant = bms2intune_snapshot::read_snapshot(dir.path()).unwrap();
-    assert_eq!(tenant.directory.users.len() as u64, summary.users);
-    assert_eq!(tenant.directory.groups.len() as u64, summary.groups);
+    assert_eq!(tenant.directory.users().len() as u64, summary.users);
+    assert_eq!(tenant.directory.groups().len() as u64, summary.groups);
     assert_eq!(
-        tenant.directory.entra_devices.len() as u64,
+        tenant.directory.entra_devices().len() as u64,
         summary.entra_devices
     );
     assert_eq!(
-        tenant.directory.managed_devices.len() as u64,
+        tenant.directory.managed_devices().len() as u64,
         summary.managed_devices
     );
     tenant
@@ -129,11 +129,11 @@ fn the_reader_accepts_it_and_the_scenario_is_there() {
     assert!(bms.tenant.rule_present && bms.tenant.block_unsupported_devices == Some(true));
 
     let dir = &tenant.directory;
-    assert_eq!(dir.skus.len(), 10);
+    assert_eq!(dir.skus().len(), 10);
     // consumedUnits is what the users hold; nobody is over-assigned.
-    for (s, sku) in dir.skus.iter().enumerate() {
+    for (s, sku) in dir.skus().iter().enumerate() {
         let holders = dir
-            .users
+            .users()
             .iter()
             .filter(|u| u.licenses.iter().any(|l| l.sku.ix() == s))
             .count() as i64;
@@ -145,13 +145,16 @@ fn the_reader_accepts_it_and_the_scenario_is_there() {
         );
     }
     // Nesting with a cycle, a dynamic group, a Microsoft 365 group, a device group.
-    assert!(dir.groups.iter().any(|g| g.dynamic));
-    assert!(dir.groups.iter().any(|g| g.unified));
-    assert!(dir.groups.iter().any(|g| !g.member_devices.is_empty()));
-    let cycle = dir.groups.iter().enumerate().any(|(a, g)| {
-        g.member_groups
-            .iter()
-            .any(|b| dir.groups[b.ix()].member_groups.iter().any(|c| c.ix() == a))
+    assert!(dir.groups().iter().any(|g| g.dynamic));
+    assert!(dir.groups().iter().any(|g| g.unified));
+    assert!(dir.groups().iter().any(|g| !g.member_devices.is_empty()));
+    let cycle = dir.groups().iter().enumerate().any(|(a, g)| {
+        g.member_groups.iter().any(|b| {
+            dir.groups()[b.ix()]
+                .member_groups
+                .iter()
+                .any(|c| c.ix() == a)
+        })
     });
     assert!(cycle);
     // Every platform and the management agents that matter.
@@ -164,7 +167,7 @@ fn the_reader_accepts_it_and_the_scenario_is_there() {
         DevicePlatform::MacOs,
     ] {
         assert!(
-            dir.managed_devices.iter().any(|d| d.platform == platform),
+            dir.managed_devices().iter().any(|d| d.platform == platform),
             "{platform:?}"
         );
     }
@@ -175,27 +178,30 @@ fn the_reader_accepts_it_and_the_scenario_is_there() {
         ManagementAgent::Eas,
     ] {
         assert!(dir
-            .managed_devices
+            .managed_devices()
             .iter()
             .any(|d| d.management_agent == agent));
     }
     assert!(dir
-        .managed_devices
+        .managed_devices()
         .iter()
         .any(|d| d.user.is_none() && d.is_bms_managed()));
     assert!(dir
-        .managed_devices
+        .managed_devices()
         .iter()
         .any(|d| &*d.os_version == "6.3.9600"));
     assert!(dir
-        .entra_devices
+        .entra_devices()
         .iter()
         .any(|d| d.mdm == MdmAuthority::Office365));
     // Every managed device is joined to its Entra device.
-    assert!(dir.managed_devices.iter().all(|d| d.entra_device.is_some()));
-    assert!(dir.users.iter().any(|u| !u.account_enabled));
     assert!(dir
-        .users
+        .managed_devices()
+        .iter()
+        .all(|d| d.entra_device.is_some()));
+    assert!(dir.users().iter().any(|u| !u.account_enabled));
+    assert!(dir
+        .users()
         .iter()
         .any(|u| u.user_principal_name.contains("#EXT#")));
     assert_eq!(tenant.intune.compliance_policies.len(), 4);
@@ -220,8 +226,8 @@ fn more_policies_and_tiny_tenants() {
         seed: 3,
     });
     assert_eq!(tenant.bms.policies.len(), 30);
-    assert_eq!(tenant.directory.users.len(), 1);
-    assert!(tenant.directory.managed_devices.is_empty());
+    assert_eq!(tenant.directory.users().len(), 1);
+    assert!(tenant.directory.managed_devices().is_empty());
     let one = read(&SynthOptions {
         policies: 1,
         ..SynthOptions::with_users(10)

@@ -236,7 +236,7 @@ fn build_waves<'t>(
     options: &WaveOptions,
 ) -> (Vec<Wave<'t>>, Vec<u32>) {
     let dir = &tenant.directory;
-    let mut wave_of_user = vec![0u32; dir.users.len()];
+    let mut wave_of_user = vec![0u32; dir.users().len()];
     let mut waves: Vec<Wave> = Vec::with_capacity(placed.len());
     for (k, p) in placed.iter().enumerate() {
         let id = k as u32 + 1;
@@ -247,7 +247,7 @@ fn build_waves<'t>(
             wave_of_user[person.user.ix()] = id;
             for d in pop.devices(i) {
                 *devices_by_platform
-                    .entry(platform_key(dir.managed_devices[d.ix()].platform).to_string())
+                    .entry(platform_key(dir.managed_devices()[d.ix()].platform).to_string())
                     .or_default() += 1;
             }
             members.push(WaveMember {
@@ -395,7 +395,7 @@ fn pilot_coverage_note(
     let all_platforms: BTreeSet<&str> = pop
         .all_devices()
         .iter()
-        .map(|d| platform_key(dir.managed_devices[d.ix()].platform))
+        .map(|d| platform_key(dir.managed_devices()[d.ix()].platform))
         .collect();
     let missing: Vec<&str> = all_platforms
         .into_iter()
@@ -619,11 +619,11 @@ fn held_without_objects(
         d.difference_with(&membership.managed_devices_in_any(&exc));
         users
             .entry(f)
-            .or_insert_with(|| BitSet::new(dir.users.len()))
+            .or_insert_with(|| BitSet::new(dir.users().len()))
             .union_with(&u);
         devices
             .entry(f)
-            .or_insert_with(|| BitSet::new(dir.managed_devices.len()))
+            .or_insert_with(|| BitSet::new(dir.managed_devices().len()))
             .union_with(&d);
     }
     let mut out = Vec::new();
@@ -631,7 +631,7 @@ fn held_without_objects(
         let p = &pop.people[i];
         let mut missing: BTreeSet<&'static str> = BTreeSet::new();
         for d in pop.devices(i) {
-            let f = match dir.managed_devices[d.ix()].platform {
+            let f = match dir.managed_devices()[d.ix()].platform {
                 DevicePlatform::Windows => "windows",
                 DevicePlatform::Ios | DevicePlatform::IpadOs => "ios",
                 DevicePlatform::Android => "android",

@@ -77,7 +77,7 @@ impl<'t> Population<'t> {
         let mut people: Vec<Person> = targets
             .in_scope
             .iter()
-            .filter(|&u| u < dir.users.len())
+            .filter(|&u| u < dir.users().len())
             .map(|u| {
                 let user = UserIx(u as u32);
                 let need = if licensing.has_intune(user) {
@@ -90,8 +90,8 @@ impl<'t> Population<'t> {
                 let policy = targets.user_policy(user).map(|p| p.policy);
                 Person {
                     user,
-                    id: dir.users[u].id,
-                    upn: &dir.users[u].user_principal_name,
+                    id: dir.users()[u].id,
+                    upn: &dir.users()[u].user_principal_name,
                     need,
                     policy,
                 }
@@ -100,7 +100,7 @@ impl<'t> Population<'t> {
         // UPN (ASCII case ignored), then ID: by the directory's rank table, not by strings.
         let rank = dir.user_rank(NameOrder::AsciiCaseless);
         people.sort_unstable_by_key(|p| rank[p.user.ix()]);
-        let mut position = vec![u32::MAX; dir.users.len()];
+        let mut position = vec![u32::MAX; dir.users().len()];
         for (i, p) in people.iter().enumerate() {
             position[p.user.ix()] = i as u32;
         }

@@ -34,7 +34,7 @@ pub fn per_wave(
             match s.kind {
                 SubjectKind::User => users[wave_of(ix)] += 1,
                 SubjectKind::Device => {
-                    if let Some(u) = dir.managed_devices.get(ix).and_then(|d| d.user) {
+                    if let Some(u) = dir.managed_devices().get(ix).and_then(|d| d.user) {
                         devices[wave_of(u.ix())] += 1;
                     }
                 }

@@ -69,7 +69,7 @@ impl SeatPool {
             .iter()
             .filter(|s| s.free > 0)
             .filter_map(|s| {
-                let sku = dir.skus.get(s.sku.ix())?;
+                let sku = dir.skus().get(s.sku.ix())?;
                 let standalone = &*sku.part_number == "INTUNE_A"
                     || (!sku.plans.is_empty()
                         && sku.plans.iter().all(|p| {

@@ -97,13 +97,13 @@ pub fn automatic(
     let platforms_of = |i: usize| -> BTreeSet<&'static str> {
         pop.devices(i)
             .iter()
-            .map(|d| platform_key(dir.managed_devices[d.ix()].platform))
+            .map(|d| platform_key(dir.managed_devices()[d.ix()].platform))
             .collect()
     };
     let has_platform = |i: usize, platform: &str| {
         pop.devices(i)
             .iter()
-            .any(|d| platform_key(dir.managed_devices[d.ix()].platform) == platform)
+            .any(|d| platform_key(dir.managed_devices()[d.ix()].platform) == platform)
     };
     let mut covered_platforms: BTreeSet<&'static str> =
         pilot.iter().flat_map(|&i| platforms_of(i)).collect();
@@ -114,7 +114,7 @@ pub fn automatic(
         .filter(|&p| {
             pop.all_devices()
                 .iter()
-                .any(|d| platform_key(dir.managed_devices[d.ix()].platform) == p)
+                .any(|d| platform_key(dir.managed_devices()[d.ix()].platform) == p)
         })
         .collect();
     let mut covered_policies: BTreeSet<usize> =
@@ -288,12 +288,12 @@ fn resolve_group(
     if let Some(g) = Guid::parse(group).and_then(|id| dir.group(id)) {
         return Ok(g);
     }
-    let exact: Vec<usize> = (0..dir.groups.len())
-        .filter(|&i| &*dir.groups[i].display_name == group)
+    let exact: Vec<usize> = (0..dir.groups().len())
+        .filter(|&i| &*dir.groups()[i].display_name == group)
         .collect();
     let found = if exact.is_empty() {
-        (0..dir.groups.len())
-            .filter(|&i| dir.groups[i].display_name.eq_ignore_ascii_case(group))
+        (0..dir.groups().len())
+            .filter(|&i| dir.groups()[i].display_name.eq_ignore_ascii_case(group))
             .collect()
     } else {
         exact
@@ -305,7 +305,7 @@ fn resolve_group(
             wave: wave + 1,
             name: name.clone(),
             group: group.to_string(),
-            hint: if dir.groups.is_empty() {
+            hint: if dir.groups().is_empty() {
                 "; the snapshot has no groups (export graph/groups.json and graph/groupMembers/)"
                     .into()
             } else {
@@ -313,7 +313,10 @@ fn resolve_group(
             },
         }),
         many => {
-            let mut ids: Vec<String> = many.iter().map(|&i| dir.groups[i].id.to_string()).collect();
+            let mut ids: Vec<String> = many
+                .iter()
+                .map(|&i| dir.groups()[i].id.to_string())
+                .collect();
             ids.sort();
             Err(WaveError::AmbiguousGroup {
                 file: file.file.clone(),
@@ -360,7 +363,7 @@ pub fn from_file(
                 let groups = &resolved[w];
                 let mut users = membership.users_in_any(groups);
                 for d in membership.managed_devices_in_any(groups).iter() {
-                    if let Some(u) = dir.managed_devices[d].user {
+                    if let Some(u) = dir.managed_devices()[d].user {
                         users.insert(u.ix());
                     }
                 }

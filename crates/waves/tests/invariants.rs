@@ -343,7 +343,9 @@ fn an_ambiguous_group_name_asks_for_the_id() {
     let g = t.group("Sales", &[u], &[]);
     // A second group with the same display name (different ID).
     let other = t.group("Sales (2)", &[], &[]);
-    t.tenant_mut().directory.groups[other.ix()].display_name = "Sales".into();
+    t.tenant_mut()
+        .directory
+        .update_group(other, |g| g.display_name = "Sales".into());
     t.policy(
         Policy::allow("P")
             .priority(0)
@@ -358,7 +360,7 @@ fn an_ambiguous_group_name_asks_for_the_id() {
         "{err}"
     );
     // By ID it resolves.
-    let id = tenant.directory.groups[g.ix()].id;
+    let id = tenant.directory.groups()[g.ix()].id;
     let s = stage_with(
         &tenant,
         &with_file(&format!("[[wave]]\ngroups = [\"{id}\"]\n")),

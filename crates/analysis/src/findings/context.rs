@@ -90,7 +90,7 @@ impl<'t, 'c> Ctx<'t, 'c> {
 
     pub(super) fn has_part(&self, part: Part) -> bool {
         self.tenant.parts.contains(part)
-            || (part == Part::GroupMembers && self.dir.groups.iter().any(|g| g.members_known))
+            || (part == Part::GroupMembers && self.dir.groups().iter().any(|g| g.members_known))
     }
 
     pub(super) fn missing_files(&self, code: Code) -> Vec<String> {
@@ -105,7 +105,7 @@ impl<'t, 'c> Ctx<'t, 'c> {
     // ----- subjects -----
 
     pub(super) fn user(&self, u: UserIx) -> Subject<'t> {
-        let user = &self.dir.users[u.ix()];
+        let user = &self.dir.users()[u.ix()];
         Subject {
             kind: SubjectKind::User,
             name: Cow::Borrowed(&user.user_principal_name),
@@ -115,7 +115,7 @@ impl<'t, 'c> Ctx<'t, 'c> {
     }
 
     pub(super) fn group(&self, g: GroupIx) -> Subject<'t> {
-        let group = &self.dir.groups[g.ix()];
+        let group = &self.dir.groups()[g.ix()];
         Subject {
             kind: SubjectKind::Group,
             name: Cow::Borrowed(&group.display_name),
@@ -125,7 +125,7 @@ impl<'t, 'c> Ctx<'t, 'c> {
     }
 
     pub(super) fn device(&self, d: ManagedDeviceIx) -> Subject<'t> {
-        let md = &self.dir.managed_devices[d.ix()];
+        let md = &self.dir.managed_devices()[d.ix()];
         Subject {
             kind: SubjectKind::Device,
             name: Cow::Borrowed(&md.device_name),
@@ -139,7 +139,7 @@ impl<'t, 'c> Ctx<'t, 'c> {
     }
 
     pub(super) fn sku(&self, s: SkuIx) -> Subject<'t> {
-        let sku = &self.dir.skus[s.ix()];
+        let sku = &self.dir.skus()[s.ix()];
         Subject {
             kind: SubjectKind::Sku,
             name: Cow::Borrowed(&sku.part_number),
@@ -221,7 +221,7 @@ impl<'t, 'c> Ctx<'t, 'c> {
         &self,
     ) -> impl Iterator<Item = (ManagedDeviceIx, &bms2intune_model::ManagedDevice)> + '_ {
         self.dir
-            .managed_devices
+            .managed_devices()
             .iter()
             .enumerate()
             .filter(|(_, md)| is_bms_device(self.dir, md))

@@ -104,7 +104,7 @@ impl IntuneCoverage {
     /// Whether some Intune policy for the device's platform reaches the (Intune-licensed) user
     /// or the device.
     pub(super) fn covers(&self, ctx: &Ctx<'_, '_>, user: UserIx, device: ManagedDeviceIx) -> bool {
-        let platform = ctx.dir.managed_devices[device.ix()].platform;
+        let platform = ctx.dir.managed_devices()[device.ix()].platform;
         self.policies.iter().any(|p| {
             let reaches_user = (p.all_users || p.users.contains(user.ix()))
                 && !p.excluded_users.contains(user.ix());

@@ -128,7 +128,7 @@ impl<'t> Ctx<'t, '_> {
     pub(super) fn android_device_admin(&self) -> Option<Finding<'t>> {
         let mut subjects = Vec::new();
         let (mut non_gms, mut by_bms) = (0usize, 0usize);
-        for (i, md) in self.dir.managed_devices.iter().enumerate() {
+        for (i, md) in self.dir.managed_devices().iter().enumerate() {
             if !is_android_device_admin(md) {
                 continue;
             }

@@ -81,8 +81,8 @@ impl<'t> Ctx<'t, '_> {
         let owned = devices
             .iter()
             .filter_map(|s| s.ix)
-            .filter_map(|d| self.dir.managed_devices[d as usize].entra_device)
-            .filter(|e| !self.dir.entra_devices[e.ix()].owners.is_empty())
+            .filter_map(|d| self.dir.managed_devices()[d as usize].entra_device)
+            .filter(|e| !self.dir.entra_devices()[e.ix()].owners.is_empty())
             .count();
         if owned == 0 {
             return String::new();
@@ -110,7 +110,7 @@ impl<'t> Ctx<'t, '_> {
         let dir = self.dir;
         let name = |id: Guid| {
             dir.group(id)
-                .map(|g| dir.groups[g.ix()].display_name.to_string())
+                .map(|g| dir.groups()[g.ix()].display_name.to_string())
         };
         for p in self.tenant.intune.policies().filter(|p| concerned(p)) {
             let unknowns = p.unknowns_with(&name);
@@ -170,7 +170,7 @@ impl<'t> Ctx<'t, '_> {
         let devices_known = self.has_part(Part::ManagedDevices);
         let mut findings = Vec::new();
         for enforced in [true, false] {
-            let mut affected = BitSet::new(self.dir.users.len());
+            let mut affected = BitSet::new(self.dir.users().len());
             let mut named: Vec<String> = Vec::new();
             for policy in self.tenant.intune.conditional_access.iter().filter(|p| {
                 p.requires_managed_device_or_app()
@@ -245,7 +245,7 @@ impl<'t> Ctx<'t, '_> {
         let groups =
             |ids: &[Guid]| -> Vec<GroupIx> { ids.iter().filter_map(|&id| dir.group(id)).collect() };
         let mut reached = if policy.include_all_users {
-            (0..dir.users.len()).collect::<BitSet>()
+            (0..dir.users().len()).collect::<BitSet>()
         } else {
             let mut set = self
                 .membership
@@ -257,9 +257,9 @@ impl<'t> Ctx<'t, '_> {
             }
             set
         };
-        let mut in_scope = BitSet::new(dir.users.len());
+        let mut in_scope = BitSet::new(dir.users().len());
         in_scope.union_with(&self.targets.in_scope);
-        let mut full = BitSet::new(dir.users.len());
+        let mut full = BitSet::new(dir.users().len());
         full.union_with(&reached);
         reached = full;
         reached.intersect_with(&in_scope);
@@ -282,7 +282,7 @@ impl<'t> Ctx<'t, '_> {
                     .bms_devices_by_user
                     .get(UserIx(u as u32))
                     .iter()
-                    .any(|d| platform_applies(policy, dir.managed_devices[d.ix()].platform));
+                    .any(|d| platform_applies(policy, dir.managed_devices()[d.ix()].platform));
                 if !on_platform {
                     reached.remove(u);
                 }
@@ -307,7 +307,7 @@ impl<'t> Ctx<'t, '_> {
             .collect();
         let newest = self
             .dir
-            .managed_devices
+            .managed_devices()
             .iter()
             .filter_map(|md| md.last_sync.as_deref().and_then(sync_date))
             .max()?;
@@ -537,7 +537,9 @@ mod finding_tests {
             t.managed(Dev::android("SCANNER", "13").entra(entra));
             t.managed(Dev::android("OTHER", "13"));
             if owned {
-                t.tenant_mut().directory.entra_devices[entra.ix()].owners = vec![a];
+                t.tenant_mut()
+                    .directory
+                    .update_entra_device(entra, |d| d.owners = vec![a]);
             }
             t
         };

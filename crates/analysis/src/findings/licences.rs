@@ -210,10 +210,10 @@ impl<'t> Ctx<'t, '_> {
     }
 
     pub(super) fn education_sku(&self) -> Option<Finding<'t>> {
-        let skus: Vec<SkuIx> = (0..self.dir.skus.len())
+        let skus: Vec<SkuIx> = (0..self.dir.skus().len())
             .map(|i| SkuIx(i as u32))
             .filter(|s| {
-                let sku = &self.dir.skus[s.ix()];
+                let sku = &self.dir.skus()[s.ix()];
                 sku.subscribed && is_education_sku(self.dir, *s, self.config)
             })
             .collect();

@@ -23,7 +23,7 @@ impl<'t> Ctx<'t, '_> {
                     for id in rule.real_target_groups() {
                         let kind = match self.dir.group(id) {
                             None => "groups not in the directory",
-                            Some(g) if self.dir.groups[g.ix()].unified => "Microsoft 365 groups",
+                            Some(g) if self.dir.groups()[g.ix()].unified => "Microsoft 365 groups",
                             Some(g) if members_known && self.membership.is_known_empty(g) => {
                                 "empty groups"
                             }
@@ -185,7 +185,7 @@ impl<'t> Ctx<'t, '_> {
             used.sort();
             used.dedup();
             let (subject, what) = match self.dir.group(id) {
-                Some(g) if self.dir.groups[g.ix()].unified => {
+                Some(g) if self.dir.groups()[g.ix()].unified => {
                     (self.group(g), "is a Microsoft 365 group (not allowed)")
                 }
                 Some(_) => continue,

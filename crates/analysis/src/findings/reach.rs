@@ -76,7 +76,7 @@ impl<'t> Ctx<'t, '_> {
             *by_policy.entry(p.policy).or_default() += 1;
             for d in self.bms_devices_by_user.get(u) {
                 devices += 1;
-                let platform = self.dir.managed_devices[d.ix()].platform;
+                let platform = self.dir.managed_devices()[d.ix()].platform;
                 if matches!(platform, DevicePlatform::Ios | DevicePlatform::IpadOs) {
                     apple += 1;
                 }

@@ -483,11 +483,13 @@ fn policy_not_targeted() {
     let mut t = targeting_tenant();
     t.without(Part::Groups).without(Part::GroupMembers);
     let mut tenant = t.build();
-    tenant
-        .directory
-        .groups
-        .iter_mut()
-        .for_each(|g| g.members_known = false);
+    for g in 0..tenant.directory.groups().len() {
+        tenant
+            .directory
+            .update_group(bms2intune_model::GroupIx(g as u32), |g| {
+                g.members_known = false
+            });
+    }
     let a = assess(&tenant, &AssessConfig::default());
     assert_eq!(
         names(&a, Code::PolicyNotTargeted),
@@ -903,23 +905,24 @@ fn hostile_indexes_do_not_panic() {
     t.managed(Dev::ios("X", "18").user(u));
     let mut tenant = t.build();
     let dir = &mut tenant.directory;
-    dir.groups[0]
-        .member_users
-        .push(bms2intune_model::UserIx(9_999));
-    dir.groups[0]
-        .member_groups
-        .push(bms2intune_model::GroupIx(9_999));
-    dir.groups[0]
-        .member_devices
-        .push(bms2intune_model::EntraDeviceIx(9_999));
-    dir.managed_devices[0].user = Some(bms2intune_model::UserIx(9_999));
-    dir.managed_devices[0].entra_device = Some(bms2intune_model::EntraDeviceIx(9_999));
-    let mut licenses = dir.users[0].licenses.to_vec();
-    licenses.push(bms2intune_model::directory::AssignedLicense {
-        sku: bms2intune_model::SkuIx(9_999),
-        disabled_plans: Box::new([bms2intune_model::PlanIx(9_999)]),
+    use bms2intune_model::{EntraDeviceIx, GroupIx, ManagedDeviceIx, UserIx};
+    dir.update_group(GroupIx(0), |g| {
+        g.member_users.push(UserIx(9_999));
+        g.member_groups.push(GroupIx(9_999));
+        g.member_devices.push(EntraDeviceIx(9_999));
     });
-    dir.users[0].licenses = licenses.into();
+    dir.update_managed_device(ManagedDeviceIx(0), |d| {
+        d.user = Some(UserIx(9_999));
+        d.entra_device = Some(EntraDeviceIx(9_999));
+    });
+    dir.update_user(UserIx(0), |u| {
+        let mut licenses = u.licenses.to_vec();
+        licenses.push(bms2intune_model::directory::AssignedLicense {
+            sku: bms2intune_model::SkuIx(9_999),
+            disabled_plans: Box::new([bms2intune_model::PlanIx(9_999)]),
+        });
+        u.licenses = licenses.into();
+    });
     let a = assess(&tenant, &AssessConfig::default());
     assert!(!a.findings.is_empty());
     let _ = crate::render_table(&a);

@@ -35,7 +35,7 @@ fn admin_center_path(r: &Recommendation) -> &'static str {
 }
 
 fn group_ref(dir: &Directory, id: bms2intune_model::Guid) -> Option<GroupRef> {
-    if dir.groups.is_empty() {
+    if dir.groups().is_empty() {
         // No groups in the snapshot: keep the ID, the name is unknown.
         return Some(GroupRef {
             id: id.to_string(),
@@ -44,7 +44,7 @@ fn group_ref(dir: &Directory, id: bms2intune_model::Guid) -> Option<GroupRef> {
     }
     dir.group(id).map(|g| GroupRef {
         id: id.to_string(),
-        display_name: Some(dir.groups[g.ix()].display_name.to_string()),
+        display_name: Some(dir.groups()[g.ix()].display_name.to_string()),
     })
 }
 
