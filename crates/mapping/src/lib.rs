@@ -60,8 +60,10 @@
 //!
 //! [`options`] (run options), [`table`] (the mapping rows), [`transform`] (buckets, ratings,
 //! Android type), [`engine`] (walks the table, builds objects), [`graph`] (typed bodies),
-//! [`naming`] (names and files), [`record`] (result types).
+//! [`naming`] (names and files), [`record`] (result types), [`baseline`] (the recommended
+//! Intune baseline beyond parity, written apart under `baseline/`).
 
+pub mod baseline;
 pub mod engine;
 pub mod graph;
 pub mod naming;

@@ -1,6 +1,7 @@
 //! Compliance policy bodies (`POST /deviceManagement/deviceCompliancePolicies`, Graph v1.0):
-//! the subset of each type's properties that a BMS access requirement can set, plus the
-//! mandatory `scheduledActionsForRule` with its single `block` action. Names and enums are
+//! the subset of each type's properties that a BMS access requirement or a baseline
+//! recommendation ([`crate::baseline`]) can set, plus the mandatory `scheduledActionsForRule`
+//! with its single `block` action. Names and enums are
 //! those of the v1.0 CSDL.
 
 use super::{
@@ -18,6 +19,10 @@ graph_type! {
         password_minutes_of_inactivity_before_lock: i32,
         password_expiration_days: i32,
         password_previous_password_block_count: i32,
+        os_minimum_version: String,
+        bit_locker_enabled: bool,
+        secure_boot_enabled: bool,
+        code_integrity_enabled: bool,
         scheduled_actions_for_rule: Vec<ScheduledActionForRule>,
     }
 }
@@ -35,6 +40,7 @@ graph_type! {
         passcode_previous_passcode_block_count: i32,
         security_block_jailbroken_devices: bool,
         managed_email_profile_required: bool,
+        os_minimum_version: String,
         scheduled_actions_for_rule: Vec<ScheduledActionForRule>,
     }
 }
@@ -50,6 +56,11 @@ graph_type! {
         password_previous_password_block_count: i32,
         storage_require_encryption: bool,
         security_block_jailbroken_devices: bool,
+        os_minimum_version: String,
+        security_require_safety_net_attestation_basic_integrity: bool,
+        security_require_safety_net_attestation_certified_device: bool,
+        security_require_google_play_services: bool,
+        security_require_up_to_date_security_providers: bool,
         scheduled_actions_for_rule: Vec<ScheduledActionForRule>,
     }
 }
@@ -66,6 +77,11 @@ graph_type! {
         password_previous_password_block_count: i32,
         storage_require_encryption: bool,
         security_block_jailbroken_devices: bool,
+        os_minimum_version: String,
+        security_require_safety_net_attestation_basic_integrity: bool,
+        security_require_safety_net_attestation_certified_device: bool,
+        security_require_google_play_services: bool,
+        security_require_up_to_date_security_providers: bool,
         scheduled_actions_for_rule: Vec<ScheduledActionForRule>,
     }
 }

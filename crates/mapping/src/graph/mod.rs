@@ -14,6 +14,7 @@ pub mod compliance;
 pub mod conditional_access;
 pub mod configuration;
 pub mod email;
+pub mod tenant;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -261,6 +262,17 @@ graph_enum! {
 }
 
 impl ScheduledActionForRule {
+    /// A `notification` action (an e-mail from the template `template_id`) sent
+    /// `grace_period_hours` after the device becomes noncompliant.
+    pub fn notification(grace_period_hours: i32, template_id: &str) -> ComplianceActionItem {
+        ComplianceActionItem {
+            action_type: ComplianceActionType::Notification,
+            grace_period_hours,
+            notification_template_id: template_id.to_string(),
+            notification_message_cc_list: Vec::new(),
+        }
+    }
+
     /// The single `block` rule every compliance policy must carry.
     pub fn block(grace_period_hours: i32) -> Vec<ScheduledActionForRule> {
         vec![ScheduledActionForRule {
