@@ -891,10 +891,12 @@ mod tests {
     #[test]
     fn floors_come_from_the_config() {
         let bms = export(vec![policy("Sales", PolicyKind::Block, 1, &[1])], &[]);
-        let mut floors = OsFloors::default();
-        floors.ios = Version::new(&[17, 0]);
-        floors.ipados = Version::new(&[16, 4]);
-        floors.android = Version::new(&[11]);
+        let floors = OsFloors {
+            ios: Version::new(&[17, 0]),
+            ipados: Version::new(&[16, 4]),
+            android: Version::new(&[11]),
+            ..OsFloors::default()
+        };
         let b = recommend(&bms, &floors, &MappingOptions::default());
         let ios = b.objects.iter().find(|o| o.id == "ios-minimum-os").unwrap();
         assert_eq!(ios.body["osMinimumVersion"], json!("16.4"));

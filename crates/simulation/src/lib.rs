@@ -10,8 +10,11 @@
 //! Modules: [`strictness`] (which value is more restrictive; assumptions labelled),
 //! [`resolve`] (Intune's per-setting conflict rules), [`objects`] (generated and existing
 //! objects with their assignments), [`settings_catalog`] (the covered settings-catalog
-//! definitions, as Graph properties), [`engine`] (signatures, outcomes, conflicts, totals).
+//! definitions, as Graph properties), [`engine`] (signatures, outcomes, conflicts, totals),
+//! [`baseline`] (the recommended baseline's impact, apart from parity's: devices that would
+//! fall out of compliance).
 
+pub mod baseline;
 pub mod engine;
 pub mod objects;
 pub mod resolve;

@@ -145,7 +145,7 @@ fn reach(dir: &Directory, membership: &Membership, groups: &[Guid]) -> (BitSet, 
     )
 }
 
-fn assigned(
+pub(crate) fn assigned(
     dir: &Directory,
     membership: &Membership,
     include: &[Guid],
