@@ -103,6 +103,7 @@
 //! ([`plan_waves`]), [`risks`] (findings per wave), [`text`] (switch window, gates, user
 //! impact), [`steps`], [`validate`].
 
+pub mod closeout;
 pub mod plan;
 pub mod population;
 pub mod risks;

@@ -5,6 +5,7 @@
 //! new-seat users do not all fit takes those that fit (and everyone who needs no seat) and is
 //! the last wave planned; everyone after it is reported as blocked until licences are bought.
 
+use crate::closeout::{self, CloseOutInputs};
 use crate::population::{platform_key, platform_label, Population, MIGRATED_PLATFORMS};
 use crate::risks;
 use crate::seats::SeatPool;
@@ -101,13 +102,21 @@ pub fn plan_waves<'t>(
     let held_total = capacity.already_licensed;
     let pre_checks =
         pre_coexistence_checks(assessment, &waves, &pop, held_total, &uncovered, &capacity);
-    let steps = steps::build(&StepInputs {
+    let mut steps = steps::build(&StepInputs {
         dir,
         recommendations: &mapping.recommendations,
         waves: &waves,
         pre_checks,
         held: held_total,
     });
+    steps.extend(closeout::close_out_steps(&CloseOutInputs {
+        dir,
+        bms: &tenant.bms,
+        recommendations: &mapping.recommendations,
+        classic: &mapping.classic_conditional_access,
+        last_wave_verify: waves.last().map(|w| steps::verify_id(w.id)),
+        left_on_bms: unplaced.len() as u64,
+    }));
 
     Ok(Staging {
         waves,

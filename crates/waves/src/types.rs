@@ -207,6 +207,18 @@ pub enum StepKind {
     EnableCoexistence,
     AssignLicense,
     Verify,
+    /// Baseline: add the `notification` action to a compliance policy once its template exists
+    /// (`POST …/deviceCompliancePolicies/{id}/scheduleActionsForRules`).
+    ScheduleActions,
+    /// Baseline: read `deviceManagement.settings`, change one member, write the block back.
+    UpdateTenantSettings,
+    /// Close-out: switch a report-only Conditional Access policy to `enabled`.
+    EnforceConditionalAccess,
+    /// Close-out: keep the classic Conditional Access policies (manual; not in Graph).
+    KeepClassicConditionalAccess,
+    /// Close-out: remove the BMS policies and rules in Security & Compliance PowerShell
+    /// (manual; Graph has no BMS API).
+    RemoveBmsPolicies,
 }
 
 impl StepKind {
@@ -219,6 +231,11 @@ impl StepKind {
             StepKind::EnableCoexistence => "enable-coexistence",
             StepKind::AssignLicense => "assign-license",
             StepKind::Verify => "verify",
+            StepKind::ScheduleActions => "schedule-actions",
+            StepKind::UpdateTenantSettings => "update-tenant-settings",
+            StepKind::EnforceConditionalAccess => "enforce-conditional-access",
+            StepKind::KeepClassicConditionalAccess => "keep-classic-conditional-access",
+            StepKind::RemoveBmsPolicies => "remove-bms-policies",
         }
     }
 }
@@ -237,6 +254,10 @@ pub struct Step {
     pub id: String,
     /// The wave, or `null` for tenant-wide steps.
     pub wave: Option<u32>,
+    /// Set on steps `apply` runs only when asked (`baseline`: the recommended baseline, with
+    /// `apply --baseline`); absent on the migration's own steps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub optional: Option<Optional>,
     pub kind: StepKind,
     pub title: String,
     pub target: StepTarget,
@@ -256,6 +277,22 @@ pub struct Step {
     pub checks: Vec<String>,
     /// How to undo the step, or why it cannot be undone.
     pub rollback: String,
+}
+
+/// Why a step is optional.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Optional {
+    /// Part of the recommended Intune baseline beyond BMS parity.
+    Baseline,
+}
+
+impl Optional {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Optional::Baseline => "baseline",
+        }
+    }
 }
 
 /// What a step acts on. One flat shape for every kind; each kind fills the members listed in
@@ -324,6 +361,26 @@ pub struct StepTarget {
     pub setting: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+    /// `enforce-conditional-access`: the value the rollback writes back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_value: Option<String>,
+    /// The HTTP method when it is not `POST` (`PATCH`), or `GET` for a check.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+    /// Read this first (Graph path after `https://graph.microsoft.com/<api>`), for
+    /// read-modify-write and checks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read: Option<String>,
+    /// A request header the read needs, e.g. `Prefer: include-unknown-enum-members`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header: Option<String>,
+    /// The id of the step whose created object's ID this step needs (the notification
+    /// template, the policy to enforce).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uses: Option<String>,
+    /// Manual commands to run, one per line, exactly as written (PowerShell).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub commands: Vec<String>,
 }
 
 /// A group by ID, with its display name when the directory has it.

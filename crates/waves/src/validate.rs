@@ -18,7 +18,19 @@
 //! 6. Seats: each wave's `seatsNeeded` equals its new-seat members and its licence groups'
 //!    seats; per SKU and in total, planned seats never exceed the free seats.
 //! 7. Every reversible step says how to roll it back.
+//! 8. Close-out ([`crate::closeout`]): with waves, exactly one `verify:close-out` step,
+//!    tenant-wide, after every wave's steps and depending on the last wave's `verify`; every
+//!    close-out step (`enforce-conditional-access`, `keep-classic-conditional-access`,
+//!    `remove-bms-policies`) and every optional step comes after it and depends on it; each
+//!    `enforce-conditional-access` depends on its `verify:report-only:<file>` gate;
+//!    `keep-classic-conditional-access` depends on every enforcement, and
+//!    `remove-bms-policies` on it.
+//! 9. Optional steps (`optional: baseline`) stay apart: no migration step depends on one, and
+//!    none is a step before coexistence.
 
+use crate::closeout::{
+    enforce_id, report_only_gate_id, KEEP_CLASSIC_CA, REMOVE_BMS_POLICIES, VERIFY_CLOSE_OUT,
+};
 use crate::steps::{verify_id, ENABLE_COEXISTENCE};
 use crate::types::{LicenseNeed, Staging, StepKind};
 use bms2intune_model::Guid;
@@ -155,6 +167,7 @@ pub fn validate(s: &Staging) -> Result<(), Vec<String>> {
         }
         for (i, st) in s.steps.iter().enumerate() {
             if matches!(st.kind, StepKind::CreatePolicy | StepKind::AssignPolicy)
+                && st.optional.is_none()
                 && !(i < c && depends(c, i))
             {
                 errors.push(format!(
@@ -301,9 +314,140 @@ pub fn validate(s: &Staging) -> Result<(), Vec<String>> {
         }
     }
 
+    // 8. Close-out.
+    close_out(s, &index, &depends, &mut errors);
+
+    // 9. Optional steps stay apart.
+    for (i, st) in s.steps.iter().enumerate() {
+        if st.optional.is_some() {
+            if coex.is_some_and(|c| i < c) {
+                errors.push(format!(
+                    "optional step {} must come after coexistence",
+                    st.id
+                ));
+            }
+            continue;
+        }
+        if let Some(j) = ancestors[i]
+            .iter()
+            .copied()
+            .filter(|&j| s.steps[j].optional.is_some())
+            .min()
+        {
+            errors.push(format!(
+                "{} is a migration step but depends on the optional step {}",
+                st.id, s.steps[j].id
+            ));
+        }
+    }
+
     if errors.is_empty() {
         Ok(())
     } else {
         Err(errors)
+    }
+}
+
+fn close_out(
+    s: &Staging,
+    index: &HashMap<&str, usize>,
+    depends: &dyn Fn(usize, usize) -> bool,
+    errors: &mut Vec<String>,
+) {
+    let is_close_out = |k: StepKind| {
+        matches!(
+            k,
+            StepKind::EnforceConditionalAccess
+                | StepKind::KeepClassicConditionalAccess
+                | StepKind::RemoveBmsPolicies
+        )
+    };
+    let Some(last_wave) = s.waves.last() else {
+        if s.steps
+            .iter()
+            .any(|st| is_close_out(st.kind) || st.id == VERIFY_CLOSE_OUT)
+        {
+            errors.push("close-out steps need waves: there is none".into());
+        }
+        return;
+    };
+    let found: Vec<usize> = s
+        .steps
+        .iter()
+        .enumerate()
+        .filter(|(_, st)| st.id == VERIFY_CLOSE_OUT)
+        .map(|(i, _)| i)
+        .collect();
+    let [v] = found.as_slice() else {
+        errors.push(format!(
+            "there must be exactly one {VERIFY_CLOSE_OUT} step after the last wave"
+        ));
+        return;
+    };
+    let v = *v;
+    let check = &s.steps[v];
+    if check.wave.is_some() || check.kind != StepKind::Verify {
+        errors.push(format!(
+            "{VERIFY_CLOSE_OUT} must be a tenant-wide verify step"
+        ));
+    }
+    if let Some(last) = s.steps.iter().rposition(|st| st.wave.is_some()) {
+        if last > v {
+            errors.push(format!(
+                "{VERIFY_CLOSE_OUT} must come after every wave's steps ({} is later)",
+                s.steps[last].id
+            ));
+        }
+    }
+    let last_verify = verify_id(last_wave.id);
+    if !check.depends_on.contains(&last_verify) {
+        errors.push(format!("{VERIFY_CLOSE_OUT} must depend on {last_verify}"));
+    }
+    let mut enforced = Vec::new();
+    for (i, st) in s.steps.iter().enumerate() {
+        if !(is_close_out(st.kind) || st.optional.is_some()) {
+            continue;
+        }
+        if !(i > v && depends(i, v)) {
+            errors.push(format!(
+                "{} must come after {VERIFY_CLOSE_OUT} and depend on it",
+                st.id
+            ));
+        }
+        if st.kind == StepKind::EnforceConditionalAccess {
+            enforced.push(i);
+            let file = st.target.file.as_deref().unwrap_or_default();
+            let gate = report_only_gate_id(file);
+            if st.id != enforce_id(file)
+                || !index
+                    .get(gate.as_str())
+                    .is_some_and(|&g| st.depends_on.contains(&s.steps[g].id))
+            {
+                errors.push(format!("{} must depend directly on its gate {gate}", st.id));
+            }
+            if st.rollback.trim().is_empty() || !st.reversible {
+                errors.push(format!("{} must be reversible, with a rollback", st.id));
+            }
+        }
+    }
+    match (index.get(KEEP_CLASSIC_CA), index.get(REMOVE_BMS_POLICIES)) {
+        (Some(&keep), Some(&remove)) => {
+            for &e in &enforced {
+                if !depends(keep, e) {
+                    errors.push(format!(
+                        "{KEEP_CLASSIC_CA} must depend on {}",
+                        s.steps[e].id
+                    ));
+                }
+            }
+            if !(remove > keep && depends(remove, keep)) {
+                errors.push(format!(
+                    "{REMOVE_BMS_POLICIES} must come after {KEEP_CLASSIC_CA} and depend on it"
+                ));
+            }
+        }
+        _ => errors.push(format!(
+            "the close-out needs {KEEP_CLASSIC_CA} and {REMOVE_BMS_POLICIES}"
+        )),
     }
 }

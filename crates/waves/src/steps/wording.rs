@@ -98,6 +98,7 @@ pub(super) fn create_policy(id: String, object: &IntuneObject) -> Step {
     Step {
         id,
         wave: None,
+        optional: None,
         kind: StepKind::CreatePolicy,
         title: format!(
             "Create {noun} \"{}\"{}",
@@ -202,6 +203,7 @@ pub(super) fn assign_policy(
     Step {
         id,
         wave: None,
+        optional: None,
         kind: StepKind::AssignPolicy,
         title: format!(
             "Assign {} \"{}\" to the groups of \"{}\"",
@@ -251,6 +253,7 @@ pub(super) fn verify_before_coexistence(
     Step {
         id,
         wave: None,
+        optional: None,
         kind: StepKind::Verify,
         title: "Check that everything is in place before turning on coexistence".into(),
         target: StepTarget {
@@ -274,6 +277,7 @@ pub(super) fn enable_coexistence(id: String, depends_on: Vec<String>, held: u64)
     Step {
         id,
         wave: None,
+        optional: None,
         kind: StepKind::EnableCoexistence,
         title: "Turn on coexistence: add the Intune MDM authority".into(),
         target: StepTarget {
@@ -331,6 +335,7 @@ pub(super) fn add_group_members(
     Step {
         id,
         wave: Some(w.id),
+        optional: None,
         kind: StepKind::AddGroupMembers,
         title: format!(
             "Add the {} of {} who get {} to \"{}\"",
@@ -378,6 +383,7 @@ pub(super) fn assign_group_license(
     Step {
         id,
         wave: Some(w.id),
+        optional: None,
         kind: StepKind::AssignLicense,
         title: format!(
             "Assign {} to \"{}\" ({})",
@@ -425,6 +431,7 @@ pub(super) fn enable_intune_plan(id: String, depends_on: Vec<String>, w: &Wave) 
     Step {
         id,
         wave: Some(w.id),
+        optional: None,
         kind: StepKind::AssignLicense,
         title: format!(
             "Switch on the Intune plan for the {} of {} whose licence has it switched off",
@@ -467,6 +474,7 @@ pub(super) fn verify_wave(
     Step {
         id,
         wave: Some(w.id),
+        optional: None,
         kind: StepKind::Verify,
         title: format!(
             "Verify {} before {}",
@@ -519,6 +527,7 @@ pub(super) fn create_group(id: String, w: &Wave, l: &WaveLicense) -> Step {
     Step {
         id,
         wave: None,
+        optional: None,
         kind: StepKind::CreateGroup,
         title: format!("Create the licence group \"{}\"", l.group_display_name),
         target: StepTarget {
