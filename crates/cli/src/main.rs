@@ -397,6 +397,10 @@ fn plan(args: PlanArgs) -> Result<()> {
         preserve_priority: args.preserve_priority,
     };
     let mapping = bms2intune_mapping::map_export(&tenant.bms, &mapping_options);
+    // The recommended baseline beyond parity, at the config's dated OS floors: written apart
+    // (baseline/), its steps optional.
+    let baseline =
+        bms2intune_mapping::baseline::recommend(&tenant.bms, &config.os_floors, &mapping_options);
     clock.lap("map");
     // Group expansion, BMS targets and licensing are computed once and shared by the
     // assessment, the staging and the simulation.
@@ -416,7 +420,7 @@ fn plan(args: PlanArgs) -> Result<()> {
         wave_options.waves_file =
             Some(WavesFile::parse(&text, &shown).map_err(|e| BadInput(e.to_string()))?);
     }
-    let staging = plan_waves(
+    let mut staging = plan_waves(
         &tenant,
         &membership,
         &targets,
@@ -426,6 +430,7 @@ fn plan(args: PlanArgs) -> Result<()> {
         &wave_options,
     )
     .map_err(|e| BadInput(e.to_string()))?;
+    bms2intune_waves::closeout::add_baseline(&mut staging, &tenant.directory, &baseline);
     clock.lap("stage waves");
     if let Err(problems) = bms2intune_waves::validate(&staging) {
         anyhow::bail!(
@@ -441,6 +446,16 @@ fn plan(args: PlanArgs) -> Result<()> {
         mapping: &mapping,
         unplaced: &unplaced,
     });
+    let baseline_impact = bms2intune_simulation::baseline::simulate_baseline(
+        &bms2intune_simulation::baseline::BaselineInputs {
+            tenant: &tenant,
+            membership: &membership,
+            targets: &targets,
+            baseline: &baseline,
+            parity_objects: &simulation.objects,
+            unplaced: &unplaced,
+        },
+    );
     clock.lap("simulate");
     // The full per-user tables come from the stages' results, before the plan bounds its lists.
     let staged = output::StagedOutput::begin(&args.out, OutputKind::Plan)?;
@@ -449,7 +464,8 @@ fn plan(args: PlanArgs) -> Result<()> {
     tables::write_waves_csv(&staged, &staging)?;
     clock.lap("write waves.csv");
     tables::write_impact_csv(&staged, &tenant, &simulation, &staging)?;
-    clock.lap("write impact.csv");
+    tables::write_baseline_csv(&staged, &baseline_impact)?;
+    clock.lap("write impact.csv and baseline.csv");
     let list_limit = (args.list_limit > 0).then_some(args.list_limit);
     let plan = bms2intune_plan::build_plan(
         &tenant,
@@ -459,6 +475,8 @@ fn plan(args: PlanArgs) -> Result<()> {
             assessment,
             simulation: &simulation,
             staging,
+            baseline,
+            baseline_impact,
         },
         list_limit,
         VERSION,
@@ -467,6 +485,9 @@ fn plan(args: PlanArgs) -> Result<()> {
         if let (Some(file), Some(body)) = (&recommendation.file, &recommendation.body) {
             staged.write_json(file, body)?;
         }
+    }
+    for object in &plan.baseline.recommendations.objects {
+        staged.write_json(&object.file, &object.body)?;
     }
     staged.write_json("plan.json", &plan)?;
     staged.write(

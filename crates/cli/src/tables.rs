@@ -1,6 +1,7 @@
 //! The full per-user tables of a plan, written from the stages' typed results: `findings.csv`
-//! (every subject of every finding), `waves.csv` (every user in scope: their wave, or why none)
-//! and `impact.csv` (every setting that changes for a user). `plan.json` and the reports keep
+//! (every subject of every finding), `waves.csv` (every user in scope: their wave, or why none),
+//! `impact.csv` (every setting that changes for a user) and `baseline.csv` (every device the
+//! recommended baseline would make noncompliant). `plan.json` and the reports keep
 //! only the first entries of these lists (`--list-limit`); these files keep them all, so a
 //! million-user tenant gets complete tables without a million-entry JSON document.
 //!
@@ -13,6 +14,7 @@ use anyhow::{Context, Result};
 use bms2intune_analysis::{Finding, SubjectId};
 use bms2intune_model::{GuidText, Tenant};
 use bms2intune_report as report;
+use bms2intune_simulation::baseline::BaselineImpact;
 use bms2intune_simulation::Simulation;
 use bms2intune_waves::Staging;
 
@@ -219,6 +221,39 @@ pub fn write_impact_csv(
 }
 
 /// Streams `rows` under `header` into the staged file `name`.
+/// `baseline.csv`: one row per device the recommended baseline would make noncompliant and
+/// reason (`plan.json` → `baseline.impact.devices` keeps only the first `listLimit` devices).
+pub fn write_baseline_csv(staged: &StagedOutput, impact: &BaselineImpact) -> Result<()> {
+    const HEADER: [&str; 8] = [
+        "device_id",
+        "device_name",
+        "user_principal_name",
+        "operating_system",
+        "os_version",
+        "baseline_object",
+        "setting",
+        "detail",
+    ];
+    let rows = impact.devices.iter().flat_map(|d| {
+        d.reasons.iter().map(move |r| -> [Cell; 8] {
+            [
+                Cell::Guid(d.id.text()),
+                d.device_name.into(),
+                d.user_principal_name.unwrap_or_default().into(),
+                d.operating_system.into(),
+                d.os_version.into(),
+                r.object.into(),
+                r.property.as_str().into(),
+                r.detail.as_str().into(),
+            ]
+        })
+    });
+    write(staged, BASELINE_CSV_FILE, &HEADER, rows)
+}
+
+/// File name of the baseline's device table.
+pub const BASELINE_CSV_FILE: &str = "baseline.csv";
+
 fn write<R, C>(
     staged: &StagedOutput,
     name: &str,

@@ -460,10 +460,12 @@ fn plan_stages_waves_and_rejects_an_unknown_group_in_a_waves_file() {
     let waves = plan["waves"].as_array().unwrap();
     assert!(waves.len() >= 2, "the sample plans at least two waves");
     assert_eq!(waves[0]["id"], 1);
+    // The migration's own steps (the optional baseline steps come after the close-out).
     let kinds: Vec<&str> = plan["steps"]
         .as_array()
         .unwrap()
         .iter()
+        .filter(|s| s.get("optional").is_none())
         .filter_map(|s| s["kind"].as_str())
         .collect();
     let coexistence = kinds
@@ -726,4 +728,118 @@ fn findings_csv_lists_every_subject_of_the_plan() {
     let csv = std::fs::read_to_string(out.join("findings.csv")).unwrap();
     let lines: Vec<&str> = csv.split_terminator("\r\n").collect();
     assert_eq!(lines, expected, "the sample's names need no CSV quoting");
+}
+
+#[test]
+fn plan_writes_the_baseline_apart_and_closes_out_after_the_last_wave() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    plan_sample(&out, &[]);
+    let plan = read_plan(&out);
+
+    // Baseline bodies live under baseline/<api>/<collection>/, one per object, never in graph/.
+    let objects = plan["baseline"]["objects"].as_array().unwrap();
+    assert!(objects.len() >= 6);
+    for o in objects {
+        let file = o["file"].as_str().unwrap();
+        assert!(file.starts_with("baseline/v1.0/"), "{file}");
+        let body: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join(file)).unwrap()).unwrap();
+        assert_eq!(body["@odata.type"], o["odataType"]);
+    }
+    let mut graph_files = Vec::new();
+    let mut stack = vec![out.join("graph")];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                graph_files.push(p.file_name().unwrap().to_string_lossy().to_string());
+            }
+        }
+    }
+    assert!(
+        graph_files.iter().all(|f| !f.starts_with("Baseline - ")),
+        "{graph_files:?}"
+    );
+    assert!(
+        plan["baseline"]["impact"]["devicesEvaluated"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
+    let csv = std::fs::read_to_string(out.join("baseline.csv")).unwrap();
+    assert!(csv.starts_with("device_id,device_name,user_principal_name,"));
+    assert_eq!(
+        csv.lines().count() as u64 - 1,
+        plan["baseline"]["impact"]["devices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["reasons"].as_array().unwrap().len() as u64)
+            .sum::<u64>()
+    );
+
+    // The baseline is never part of the migration's steps: only optional steps touch
+    // baseline/ files, and no migration step depends on an optional one.
+    let steps = plan["steps"].as_array().unwrap();
+    let optional: std::collections::HashSet<&str> = steps
+        .iter()
+        .filter(|s| s["optional"] == "baseline")
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert!(!optional.is_empty());
+    for s in steps {
+        let file = s["target"]["file"].as_str().unwrap_or("");
+        let is_optional = s.get("optional").is_some();
+        assert_eq!(
+            file.starts_with("baseline/"),
+            is_optional && !file.is_empty(),
+            "{}",
+            s["id"]
+        );
+        if !is_optional {
+            for d in s["dependsOn"].as_array().unwrap() {
+                assert!(
+                    !optional.contains(d.as_str().unwrap()),
+                    "{} depends on {d}",
+                    s["id"]
+                );
+            }
+        }
+    }
+
+    // Close-out: after every wave's steps, starting from the last wave's gate.
+    let ids: Vec<&str> = steps.iter().map(|s| s["id"].as_str().unwrap()).collect();
+    let last_wave = plan["waves"].as_array().unwrap().last().unwrap()["id"]
+        .as_u64()
+        .unwrap();
+    let close = ids.iter().position(|i| *i == "verify:close-out").unwrap();
+    let last_wave_step = steps.iter().rposition(|s| !s["wave"].is_null()).unwrap();
+    assert!(close > last_wave_step);
+    assert_eq!(
+        steps[close]["dependsOn"][0],
+        format!("verify:wave-{last_wave}")
+    );
+    let remove = ids
+        .iter()
+        .position(|i| *i == "remove-bms-policies")
+        .unwrap();
+    let commands = steps[remove]["target"]["commands"].as_array().unwrap();
+    assert!(commands
+        .iter()
+        .any(|c| c == "Remove-DeviceConditionalAccessPolicy -Identity 'Secure Mobile - Sales' -Confirm:$false"));
+    assert_eq!(
+        &plan["closeOut"]["removalCommands"],
+        &steps[remove]["target"]["commands"]
+    );
+
+    // The reports say what happens to BMS policies, and show the baseline apart.
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains("After the move: BMS policies"));
+    assert!(md.contains("they stay visible in the Microsoft 365 admin center"));
+    assert!(md.contains("### Impact of the baseline"));
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("id=\"baseline\"") && html.contains("id=\"closeout\""));
 }

@@ -5,10 +5,12 @@
 //! It carries no timestamps or random IDs, so the same snapshot gives byte-identical output.
 
 use bms2intune_analysis::{Assessment, Finding, OsFloors, Summary};
+use bms2intune_mapping::baseline::Baseline;
 use bms2intune_mapping::{
     ClassicCaStatement, Mapping, MappingOptions, Recommendation, SkippedPolicy,
 };
 use bms2intune_model::Tenant;
+use bms2intune_simulation::baseline::BaselineImpact;
 use bms2intune_simulation::{Conflict, Impact, Simulation};
 use bms2intune_waves::Staging;
 use serde::{Deserialize, Serialize};
@@ -63,6 +65,12 @@ pub struct PlanDocument<'t> {
     /// Every group the plan refers to (BMS targets and exclusions, assignments), with its name,
     /// so people and tools can read the GUIDs elsewhere in the plan.
     pub groups: Vec<GroupName>,
+    /// The recommended Intune baseline beyond BMS parity (bodies under `baseline/`, steps marked
+    /// `optional: baseline`), and its impact on the snapshot's devices, apart from `impact`.
+    pub baseline: BaselineSection<'t>,
+    /// What happens to the BMS policies during and after the move, and the commands that
+    /// remove them once nobody depends on them.
+    pub close_out: CloseOut,
     /// The rollout: `waves`, the ordered `steps` (each executable on its own by a later
     /// `apply`), `waveSelection`, `licenseCapacity`, `unplacedUsers`, `stagingNotes`.
     #[serde(flatten)]
@@ -91,12 +99,35 @@ impl PlanDocument<'_> {
             wave.members_omitted += keep_first(&mut wave.members, limit);
         }
         self.staging.unplaced_users_omitted += keep_first(&mut self.staging.unplaced_users, limit);
+        let impact = &mut self.baseline.impact;
+        impact.devices_omitted += keep_first(&mut impact.devices, limit);
     }
 
     /// Users in no wave, including those the list limit left out of `unplacedUsers`.
     pub fn unplaced_user_count(&self) -> u64 {
         self.staging.unplaced_users.len() as u64 + self.staging.unplaced_users_omitted
     }
+}
+
+/// `plan.json` → `baseline`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BaselineSection<'t> {
+    /// Objects, settings left out of v1.0, floors and notes.
+    #[serde(flatten)]
+    pub recommendations: Baseline,
+    /// Devices that would fall out of compliance.
+    pub impact: BaselineImpact<'t>,
+}
+
+/// `plan.json` → `closeOut`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CloseOut {
+    /// What happens to the BMS policies during and after the move, in plain words.
+    pub bms_policies: Vec<String>,
+    /// The Security & Compliance PowerShell commands of the `remove-bms-policies` step.
+    pub removal_commands: Vec<String>,
 }
 
 /// A group referred to in the plan.
@@ -212,6 +243,8 @@ pub struct StageResults<'s> {
     pub assessment: Assessment<'s>,
     pub simulation: &'s Simulation,
     pub staging: Staging<'s>,
+    pub baseline: Baseline,
+    pub baseline_impact: BaselineImpact<'s>,
 }
 
 /// Builds the plan for a tenant from the stages' results, keeping at most `list_limit`
@@ -229,7 +262,14 @@ pub fn build_plan<'t>(
         assessment,
         simulation,
         staging,
+        baseline,
+        baseline_impact,
     } = results;
+    let left_on_bms = staging.unplaced_users.len() as u64 + staging.unplaced_users_omitted;
+    let close_out = CloseOut {
+        bms_policies: bms2intune_waves::closeout::what_happens_to_bms(&tenant.bms, left_on_bms),
+        removal_commands: bms2intune_waves::closeout::removal_commands(&tenant.bms),
+    };
     let verdict = if assessment.summary.blockers > 0 {
         Verdict::Blocked
     } else if assessment.summary.warnings > 0 {
@@ -260,6 +300,11 @@ pub fn build_plan<'t>(
         groups,
         impact: simulation.impact.clone(),
         conflicts: simulation.conflicts.clone(),
+        baseline: BaselineSection {
+            recommendations: baseline,
+            impact: baseline_impact,
+        },
+        close_out,
         staging,
     };
     if let Some(limit) = list_limit {

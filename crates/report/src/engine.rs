@@ -46,6 +46,11 @@ fn environment() -> &'static Environment<'static> {
         );
         env.add_filter("md", |s: &str| Value::from_safe_string(markdown_escape(s)));
         env.add_filter("code", |s: &str| Value::from_safe_string(markdown_code(s)));
+        // One line inside a fenced code block: literal text, never escaped (a backslash would
+        // change a command), kept on its line; our lines never start with a fence.
+        env.add_filter("raw_code", |s: &str| {
+            Value::from_safe_string(s.replace("\r\n", " ").replace(['\r', '\n'], " "))
+        });
         env.add_filter("plural", |n: u64, one: &str, many: &str| {
             crate::values::plural(n, one, many)
         });

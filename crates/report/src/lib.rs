@@ -10,6 +10,7 @@
 //! the same bytes.
 
 mod charts;
+mod closeout;
 mod csv_out;
 mod engine;
 mod messages;

@@ -4,8 +4,10 @@
 //! reports it (jailbreak, Play Integrity, Device Health Attestation).
 //!
 //! The devices evaluated are those Intune manages after the move: BMS-managed devices whose
-//! primary user is in scope and licensed by a wave, and devices Intune already manages
-//! (MDM agents other than BMS's). A baseline compliance policy reaches a device when its
+//! primary user is in scope, and devices Intune already manages (MDM agents other than BMS's).
+//! As in the parity simulation, users the waves leave unplaced (waiting for a seat) are
+//! evaluated as if licensed, so nothing is hidden while they wait, and their devices are
+//! counted apart ([`BaselineImpact::waiting_devices`]). A baseline compliance policy reaches a device when its
 //! groups reach the device's primary user or the device itself, and its platform is the
 //! device's. `secureByDefault` makes every evaluated device that no compliance policy reaches
 //! (parity, existing or baseline) noncompliant; that count is given with and without the
@@ -101,6 +103,8 @@ pub struct BaselineImpact<'t> {
     pub noncompliant_users: u64,
     /// Devices not shown noncompliant but with a setting only the device can report.
     pub unknown_devices: u64,
+    /// Of the noncompliant devices, those of users the waves leave unplaced for now.
+    pub waiting_devices: u64,
     pub by_object: Vec<ObjectImpact>,
     pub secure_by_default: NoPolicyImpact,
     /// The noncompliant devices, by name (bounded by the plan's list limit).
@@ -175,8 +179,8 @@ pub struct BaselineInputs<'a, 't> {
     pub baseline: &'a Baseline,
     /// The parity simulation's objects (generated and existing).
     pub parity_objects: &'a [SimObject],
-    /// Users the waves leave on BMS.
-    pub stays_on_bms: &'a BitSet,
+    /// Users the waves leave unplaced: evaluated as if licensed, counted apart.
+    pub unplaced: &'a BitSet,
 }
 
 /// Simulates the baseline. See the module documentation.
@@ -215,8 +219,7 @@ pub fn simulate_baseline<'t>(inp: &BaselineInputs<'_, 't>) -> BaselineImpact<'t>
         .iter()
         .any(|p| crate::objects::platform_of_type(&p.odata_type).is_none());
 
-    let mut moves = inp.targets.in_scope.clone();
-    moves.difference_with(inp.stays_on_bms);
+    let moves = &inp.targets.in_scope;
 
     let mut by_object: Vec<ObjectImpact> = compliance
         .iter()
@@ -247,9 +250,10 @@ pub fn simulate_baseline<'t>(inp: &BaselineInputs<'_, 't>) -> BaselineImpact<'t>
     let mut unknown_devices = 0u64;
     let mut failing: Vec<(usize, Vec<DeviceReason>)> = Vec::new();
     let mut failing_users = BitSet::new(dir.users.len());
+    let mut waiting_devices = 0u64;
 
     for (d, device) in dir.managed_devices.iter().enumerate() {
-        if !managed_after(device, is_bms_device(dir, device), &moves) {
+        if !managed_after(device, is_bms_device(dir, device), moves) {
             continue;
         }
         evaluated += 1;
@@ -314,9 +318,10 @@ pub fn simulate_baseline<'t>(inp: &BaselineInputs<'_, 't>) -> BaselineImpact<'t>
             }
         }
         if !reasons.is_empty() {
-            if let Some(u) = device.user {
-                if u.ix() < dir.users.len() {
-                    failing_users.insert(u.ix());
+            if let Some(u) = device.user.filter(|u| u.ix() < dir.users.len()) {
+                failing_users.insert(u.ix());
+                if inp.unplaced.contains(u.ix()) {
+                    waiting_devices += 1;
                 }
             }
             failing.push((d, reasons));
@@ -343,8 +348,9 @@ pub fn simulate_baseline<'t>(inp: &BaselineInputs<'_, 't>) -> BaselineImpact<'t>
         .collect();
 
     let mut assumptions = vec![
-        "Devices evaluated: BMS-managed devices whose user a wave licenses, and devices Intune already manages; \
-         devices left on BMS are not affected by any Intune setting."
+        "Devices evaluated: BMS-managed devices of users in scope and devices Intune already manages. Users the \
+         waves leave unplaced are evaluated as if licensed (their devices are counted in waitingDevices): nothing \
+         changes for them until their licence."
             .to_string(),
         "Minimum OS versions are compared with the devices' osVersion in the snapshot; jailbreak, Play Integrity, \
          BitLocker, Secure Boot and code integrity are reported by the device itself at check-in, so devices that \
@@ -365,6 +371,7 @@ pub fn simulate_baseline<'t>(inp: &BaselineInputs<'_, 't>) -> BaselineImpact<'t>
         noncompliant_devices: devices.len() as u64,
         noncompliant_users: failing_users.count() as u64,
         unknown_devices,
+        waiting_devices,
         by_object,
         secure_by_default: no_policy,
         devices,

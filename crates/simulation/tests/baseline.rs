@@ -9,14 +9,20 @@ use bms2intune_mapping::{map_export, MappingOptions};
 use bms2intune_model::SettingValue::Int;
 use bms2intune_model::{BmsSetting, ManagementAgent, Tenant};
 use bms2intune_simulation::baseline::{simulate_baseline, BaselineImpact, BaselineInputs};
-use bms2intune_simulation::simulate;
+use bms2intune_simulation::{simulate, SimulationInput};
 
-fn run<'t>(tenant: &'t Tenant, stays: &BitSet) -> BaselineImpact<'t> {
+fn run<'t>(tenant: &'t Tenant, unplaced: &BitSet) -> BaselineImpact<'t> {
     let options = MappingOptions::default();
     let mapping = map_export(&tenant.bms, &options);
     let membership = Membership::new(&tenant.directory);
     let targets = BmsTargets::new(tenant, &membership);
-    let sim = simulate(tenant, &membership, &targets, &mapping, stays);
+    let sim = simulate(&SimulationInput {
+        tenant,
+        membership: &membership,
+        targets: &targets,
+        mapping: &mapping,
+        unplaced,
+    });
     let baseline = recommend(&tenant.bms, &OsFloors::default(), &options);
     simulate_baseline(&BaselineInputs {
         tenant,
@@ -24,7 +30,7 @@ fn run<'t>(tenant: &'t Tenant, stays: &BitSet) -> BaselineImpact<'t> {
         targets: &targets,
         baseline: &baseline,
         parity_objects: &sim.objects,
-        stays_on_bms: stays,
+        unplaced,
     })
 }
 
@@ -140,7 +146,7 @@ fn secure_by_default_counts_devices_no_compliance_policy_reaches() {
 }
 
 #[test]
-fn devices_left_on_bms_are_not_evaluated() {
+fn unplaced_users_are_evaluated_and_counted_apart() {
     let mut b = TenantBuilder::new();
     let ann = b.user("Ann");
     b.managed(Dev::ios("Ann iPhone", "15.0").user(ann));
@@ -152,11 +158,12 @@ fn devices_left_on_bms_are_not_evaluated() {
             .setting(BmsSetting::PasswordMinimumLength, Int(6)),
     );
     let tenant = b.build();
-    let mut stays = BitSet::new(tenant.directory.users.len());
-    stays.insert(ann.ix());
-    let impact = run(&tenant, &stays);
-    assert_eq!(impact.devices_evaluated, 0);
-    assert_eq!(impact.noncompliant_devices, 0);
-    let moved = run(&tenant, &BitSet::new(0));
-    assert_eq!(moved.noncompliant_devices, 1);
+    let mut unplaced = BitSet::new(tenant.directory.users.len());
+    unplaced.insert(ann.ix());
+    let waiting = run(&tenant, &unplaced);
+    assert_eq!(waiting.noncompliant_devices, 1);
+    assert_eq!(waiting.waiting_devices, 1);
+    let placed = run(&tenant, &BitSet::new(0));
+    assert_eq!(placed.noncompliant_devices, 1);
+    assert_eq!(placed.waiting_devices, 0);
 }

@@ -377,6 +377,34 @@ fn remove_bms(bms: &BmsExport, left_on_bms: u64) -> Step {
     s
 }
 
+/// What happens to the BMS policies during and after the move, in plain words, for the
+/// reports (`intune-behavior.md` §4.2, §6; `bms-source.md` §1).
+pub fn what_happens_to_bms(bms: &BmsExport, left_on_bms: u64) -> Vec<String> {
+    let policies = bms.mappable_policies().count();
+    let mut lines = vec![
+        format!(
+            "During the move, each user's Intune licence decides: from their next check-in their devices are managed by Intune, and the BMS polic{} no longer appl{} to them. Users without the licence keep BMS as today.",
+            if policies == 1 { "y" } else { "ies" },
+            if policies == 1 { "ies" } else { "y" }
+        ),
+        "The BMS policies themselves do not change or disappear: they stay visible in the Microsoft 365 admin center (and in Get-DevicePolicy) until someone deletes them, and they would apply again to a user who lost the Intune licence."
+            .to_string(),
+        "The classic Conditional Access policies behind BMS stay as well: keep them until the modern <policy>_OfficeMDM policies are enforced; they are not in Graph and are never deleted by this plan."
+            .to_string(),
+    ];
+    lines.push(if left_on_bms > 0 {
+        format!(
+            "After the last wave of this plan, {left_on_bms} user{} still {} BMS: the BMS policies must stay until they are licensed.",
+            if left_on_bms == 1 { "" } else { "s" },
+            if left_on_bms == 1 { "depends on" } else { "depend on" }
+        )
+    } else {
+        "After the last wave nobody depends on BMS: the close-out checks that no device is left, enforces the modern          Conditional Access policies one by one, and lists the PowerShell commands that remove the BMS policies."
+            .to_string()
+    });
+    lines
+}
+
 fn group_refs(dir: &Directory, ids: &[Guid]) -> Vec<GroupRef> {
     ids.iter()
         .map(|&id| GroupRef {
