@@ -46,7 +46,9 @@
 //! # Steps
 //!
 //! Kinds: `create-group`, `add-group-members`, `create-policy`, `assign-policy`,
-//! `enable-coexistence`, `assign-license`, `verify`. The order ([`steps`]):
+//! `enable-coexistence`, `assign-license`, `verify`, and after the waves
+//! `enforce-conditional-access`, `keep-classic-conditional-access`, `remove-bms-policies`,
+//! `schedule-actions`, `update-tenant-settings`. The order ([`steps`], [`closeout`]):
 //!
 //! 1. tenant-wide (`wave: null`): `create-policy` for every object of the mapping, then
 //!    `assign-policy` for each device object (Conditional Access policies carry their groups
@@ -55,6 +57,15 @@
 //! 2. per wave `N`: for each licence group `add-group-members` then `assign-license`; an
 //!    `assign-license` for users whose Intune plan only needs switching on; then `verify:wave-N`
 //!    with the wave's exit gates. Wave `N + 1` depends on `verify:wave-N`.
+//! 3. close-out (`wave: null`, after the last wave's `verify`): `verify:close-out` (nobody left
+//!    on BMS), per report-only Conditional Access policy its `verify:report-only:<file>` gate
+//!    and `enforce-conditional-access:<file>`, then `keep-classic-conditional-access`, then
+//!    `remove-bms-policies` (manual PowerShell, `reversible: false`);
+//! 4. the recommended baseline, every step `optional: "baseline"` (added by
+//!    [`closeout::add_baseline`]; `apply` runs them only when asked, see
+//!    [`closeout::runnable`]): `create-policy` of the notification template and its message,
+//!    per baseline compliance policy `create-policy`, `schedule-actions` (its e-mail) and
+//!    `assign-policy`, then `update-tenant-settings` (`secureByDefault`).
 //!
 //! `dependsOn` only names earlier steps; the invariants are listed in [`validate`].
 //!
@@ -68,7 +79,12 @@
 //! | `add-group-members` | `add-group-members:<group>` |
 //! | `assign-license` | `assign-license:<group>`, or `assign-license:wave-<N>:enable-plan` |
 //! | `enable-coexistence` | `enable-coexistence` |
-//! | `verify` | `verify:before-coexistence`, `verify:wave-<N>` |
+//! | `verify` | `verify:before-coexistence`, `verify:wave-<N>`, `verify:close-out`, `verify:report-only:<file>` |
+//! | `enforce-conditional-access` | `enforce-conditional-access:<file>` |
+//! | `keep-classic-conditional-access` | `keep-classic-conditional-access` |
+//! | `remove-bms-policies` | `remove-bms-policies` |
+//! | `schedule-actions` | `schedule-actions:<file>` (baseline) |
+//! | `update-tenant-settings` | `update-tenant-settings:<file>` (baseline) |
 //!
 //! ## `target` per kind ([`StepTarget`]; every target has `displayName`)
 //!
@@ -91,17 +107,32 @@
 //! - `enable-coexistence`: `setting: "mdmAuthority"`, `value: "intune"` (manual: Intune admin
 //!   center > Devices > Add MDM Authority).
 //! - `verify`: `wave` and `count` (users) for a wave; the checks are the step's `checks` and the
-//!   wave's `exitGates`.
+//!   wave's `exitGates`. `verify:close-out`: `method: GET`, `read` (the query), `count: 0`.
+//!   `verify:report-only:<file>`: `read` (sign-ins, `{id}` from the step named in `uses`),
+//!   `header` (`Prefer: include-unknown-enum-members`), `setting`/`value`
+//!   (`appliedConditionalAccessPolicies.result` = `reportOnlyFailure`), `count: 0`.
+//! - `enforce-conditional-access`: `file`, `endpoint` (`…/policies/{id}`), `method: PATCH`,
+//!   `uses` (the create step), `setting: "state"`, `value: "enabled"`, `previousValue`
+//!   (`enabledForReportingButNotEnforced`, what the rollback writes back).
+//! - `remove-bms-policies`: `commands` (Security & Compliance PowerShell, one per line).
+//! - `schedule-actions`: `file` (the policy), `endpoint` (`…/{id}/scheduleActionsForRules`),
+//!   `uses` (the template's create step); the body is
+//!   `NotificationAction::request_body` of the baseline object.
+//! - `update-tenant-settings`: `file`, `method: PATCH`, `read` (`/deviceManagement?$select=settings`),
+//!   `setting`/`value`: read the block, change that member, write all of it back.
+//! - Baseline `create-policy` of the notification message: `uses` (the template's create step,
+//!   whose ID fills `{templateId}` in `endpoint`).
 //!
 //! Each step also carries `title`, `instructions` (what to click or run), `userImpact` (what
-//! users see), `checks`, `reversible`, `manual` and `rollback`.
+//! users see), `checks`, `reversible`, `manual`, `rollback`, and `optional` on the baseline's.
 //!
 //! # Modules
 //!
 //! [`types`] (the JSON shape), [`spec`] (options, waves file, errors), [`population`],
 //! [`select`] (automatic and file rules), [`seats`] (SKU order and allocation), [`plan`]
 //! ([`plan_waves`]), [`risks`] (findings per wave), [`text`] (switch window, gates, user
-//! impact), [`steps`], [`validate`].
+//! impact), [`steps`], [`closeout`] (after the last wave, and the optional baseline steps),
+//! [`validate`].
 
 pub mod closeout;
 pub mod plan;
