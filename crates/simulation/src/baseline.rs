@@ -206,10 +206,19 @@ pub fn simulate_baseline<'t>(inp: &BaselineInputs<'_, 't>) -> BaselineImpact<'t>
             Reach { users, devices }
         })
         .collect();
-    let parity_compliance: Vec<&SimObject> = inp
-        .parity_objects
+    // Compliance objects of the migration and the tenant, per simulated platform, so each
+    // device looks only at its own platform's.
+    let parity_compliance: Vec<(TargetPlatform, Vec<&SimObject>)> = TargetPlatform::DEVICE
         .iter()
-        .filter(|o| o.kind == ObjectKind::Compliance)
+        .map(|&p| {
+            let list: Vec<&SimObject> = inp
+                .parity_objects
+                .iter()
+                .filter(|o| o.kind == ObjectKind::Compliance && o.platform == p)
+                .collect();
+            (p, list)
+        })
+        .filter(|(_, list)| !list.is_empty())
         .collect();
     // Existing compliance policies of platforms the simulation does not model (macOS, …).
     let other_platform_policies = inp
@@ -295,11 +304,13 @@ pub fn simulate_baseline<'t>(inp: &BaselineInputs<'_, 't>) -> BaselineImpact<'t>
             unknown |= unsure;
         }
         let parity_covers = platform.is_some_and(|p| {
-            parity_compliance.iter().any(|o| {
-                o.platform == p
-                    && (o.devices.contains(d)
-                        || device.user.is_some_and(|u| o.users.contains(u.ix())))
-            })
+            parity_compliance
+                .iter()
+                .filter(|(q, _)| *q == p)
+                .flat_map(|(_, list)| list)
+                .any(|o| {
+                    o.devices.contains(d) || device.user.is_some_and(|u| o.users.contains(u.ix()))
+                })
         });
         if !parity_covers {
             if platform.is_none() && other_platform_policies {
