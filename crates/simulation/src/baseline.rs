@@ -86,8 +86,9 @@ pub struct NoPolicyImpact {
     pub without_baseline: u64,
     /// With the baseline's compliance policies as well.
     pub with_baseline: u64,
-    /// Devices on platforms no simulated policy covers (macOS, Linux, Windows 8.1, …) that
-    /// may be covered by an existing policy of their platform: counted as unknown.
+    /// Devices an existing policy may reach whose targets the snapshot does not fully know, or
+    /// on platforms the simulation does not model (macOS, Linux, …) when the tenant has
+    /// compliance policies for such platforms: counted as unknown.
     pub unknown: u64,
 }
 
@@ -303,17 +304,23 @@ pub fn simulate_baseline<'t>(inp: &BaselineInputs<'_, 't>) -> BaselineImpact<'t>
             }
             unknown |= unsure;
         }
-        let parity_covers = platform.is_some_and(|p| {
-            parity_compliance
-                .iter()
-                .filter(|(q, _)| *q == p)
-                .flat_map(|(_, list)| list)
-                .any(|o| {
-                    o.devices.contains(d) || device.user.is_some_and(|u| o.users.contains(u.ix()))
-                })
-        });
-        if !parity_covers {
-            if platform.is_none() && other_platform_policies {
+        let reaching = |known: bool| {
+            platform.is_some_and(|p| {
+                parity_compliance
+                    .iter()
+                    .filter(|(q, _)| *q == p)
+                    .flat_map(|(_, list)| list)
+                    .filter(|o| o.reach_known() == known)
+                    .any(|o| {
+                        o.devices.contains(d)
+                            || device.user.is_some_and(|u| o.users.contains(u.ix()))
+                    })
+            })
+        };
+        if !reaching(true) {
+            // A policy whose targets are unknown may reach it, or an existing policy of a
+            // platform the simulation does not model: the device can only be judged in Intune.
+            if reaching(false) || (platform.is_none() && other_platform_policies) {
                 no_policy.unknown += 1;
                 unknown = true;
             } else {

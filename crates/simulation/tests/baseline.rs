@@ -2,7 +2,7 @@
 //! settings only the device can report, who the Allow-only objects reach, secureByDefault with
 //! and without the baseline, and users the waves leave on BMS.
 
-use bms2intune_analysis::testkit::{Dev, Policy, TenantBuilder};
+use bms2intune_analysis::testkit::{Dev, IntuneTarget, Policy, TenantBuilder};
 use bms2intune_analysis::{BitSet, BmsTargets, Membership, OsFloors};
 use bms2intune_mapping::baseline::recommend;
 use bms2intune_mapping::{map_export, MappingOptions};
@@ -166,4 +166,49 @@ fn unplaced_users_are_evaluated_and_counted_apart() {
     let placed = run(&tenant, &BitSet::new(0));
     assert_eq!(placed.noncompliant_devices, 1);
     assert_eq!(placed.waiting_devices, 0);
+}
+
+/// Carl is in no BMS group and his iPhone is already managed by Intune; with `filtered`, an
+/// existing iOS compliance policy with an assignment filter may reach it.
+fn carl(filtered: bool) -> Tenant {
+    let mut b = TenantBuilder::new();
+    let carl = b.user("Carl");
+    b.managed(
+        Dev::ios("Carl iPhone", "18.2")
+            .user(carl)
+            .agent(ManagementAgent::Mdm),
+    );
+    let pilot = b.group("Intune - Pilot", &[carl], &[]);
+    let ann = b.user("Ann");
+    let staff = b.group("Staff", &[ann], &[]);
+    b.policy(
+        Policy::allow("Staff")
+            .priority(0)
+            .targets(&[staff])
+            .setting(BmsSetting::PasswordMinimumLength, Int(6)),
+    );
+    if filtered {
+        b.intune_compliance(
+            "#microsoft.graph.iosCompliancePolicy",
+            "iOS - Filtered",
+            &[IntuneTarget::Filtered(pilot)],
+        );
+    }
+    b.build()
+}
+
+#[test]
+fn a_policy_with_unknown_reach_makes_secure_by_default_unknown_not_noncompliant() {
+    let known = carl(false);
+    let impact = run(&known, &BitSet::new(0));
+    assert_eq!(impact.secure_by_default.with_baseline, 1);
+    assert_eq!(impact.secure_by_default.unknown, 0);
+    let tenant = carl(true);
+    let impact = run(&tenant, &BitSet::new(0));
+    assert_eq!(impact.secure_by_default.with_baseline, 0);
+    assert_eq!(impact.secure_by_default.unknown, 1);
+    assert!(impact
+        .devices
+        .iter()
+        .all(|d| d.device_name != "Carl iPhone"));
 }
