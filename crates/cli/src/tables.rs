@@ -238,11 +238,11 @@ pub fn write_baseline_csv(staged: &StagedOutput, impact: &BaselineImpact) -> Res
         d.reasons.iter().map(move |r| -> [Cell; 8] {
             [
                 Cell::Guid(d.id.text()),
-                d.device_name.into(),
-                d.user_principal_name.unwrap_or_default().into(),
-                d.operating_system.into(),
-                d.os_version.into(),
-                r.object.into(),
+                d.device_name.as_ref().into(),
+                d.user_principal_name.as_deref().unwrap_or_default().into(),
+                d.operating_system.as_ref().into(),
+                d.os_version.as_ref().into(),
+                r.object.as_ref().into(),
                 r.property.as_str().into(),
                 r.detail.as_str().into(),
             ]

@@ -40,6 +40,7 @@ use bms2intune_analysis::{OsFloors, Version};
 use bms2intune_model::{BmsExport, Guid, PolicyKind};
 use serde::Serialize;
 use serde_json::{json, Map, Value};
+use std::borrow::Cow;
 
 /// Hours between "noncompliant" and the `block` action of every baseline compliance policy
 /// ([our rule]: three days to update an OS or fix a setting after the e-mail, over a weekend;
@@ -379,12 +380,12 @@ pub const ROWS: &[Row] = &[
 #[serde(rename_all = "camelCase")]
 pub struct BaselineSetting {
     /// The row id (`<object>/<property>`).
-    pub rule: &'static str,
-    pub property: &'static str,
+    pub rule: Cow<'static, str>,
+    pub property: Cow<'static, str>,
     pub value: Value,
     pub availability: Availability,
-    pub why: &'static str,
-    pub source: &'static str,
+    pub why: Cow<'static, str>,
+    pub source: Cow<'static, str>,
 }
 
 /// The notification action added to a baseline compliance policy once the template exists:
@@ -395,7 +396,7 @@ pub struct NotificationAction {
     /// The template's body file: its create request returns the `notificationTemplateId`.
     pub template_file: String,
     /// `/deviceManagement/deviceCompliancePolicies/{id}/scheduleActionsForRules`.
-    pub endpoint: &'static str,
+    pub endpoint: Cow<'static, str>,
     /// The e-mail goes out this many hours after the device is found noncompliant (0 = at once).
     pub notify_after_hours: i32,
     /// The device is marked noncompliant (the `block` action) after this many hours.
@@ -420,13 +421,13 @@ impl NotificationAction {
 pub struct BaselineObject {
     /// Stable id: the [`ObjectDef`] id, `notification-template`, `notification-message` or
     /// `tenant-settings`.
-    pub id: &'static str,
+    pub id: Cow<'static, str>,
     pub kind: BaselineKind,
     pub api: Api,
-    pub collection: &'static str,
-    pub method: &'static str,
-    pub endpoint: &'static str,
-    pub odata_type: &'static str,
+    pub collection: Cow<'static, str>,
+    pub method: Cow<'static, str>,
+    pub endpoint: Cow<'static, str>,
+    pub odata_type: Cow<'static, str>,
     pub display_name: String,
     /// Relative to the plan folder: `baseline/<api>/<collection>/<name>.json`.
     pub file: String,
@@ -458,9 +459,9 @@ pub struct BaselineObject {
 #[serde(rename_all = "camelCase")]
 pub struct ReadModifyWrite {
     /// `GET` this first (after `https://graph.microsoft.com/<api>`).
-    pub read: &'static str,
+    pub read: Cow<'static, str>,
     /// The member of the response that is written back whole.
-    pub block: &'static str,
+    pub block: Cow<'static, str>,
     /// The only members the tool changes, with their new values.
     pub set: Vec<(String, Value)>,
 }
@@ -584,12 +585,12 @@ pub fn recommend(bms: &BmsExport, floors: &OsFloors, options: &MappingOptions) -
         let mut settings = Vec::new();
         for row in ROWS.iter().filter(|r| r.object == def.id) {
             let setting = BaselineSetting {
-                rule: row.id,
-                property: row.property,
+                rule: row.id.into(),
+                property: row.property.into(),
                 value: row_value(row, floors),
                 availability: row.availability,
-                why: row.why,
-                source: row.source,
+                why: row.why.into(),
+                source: row.source.into(),
             };
             match row.availability {
                 Availability::V1 => settings.push(setting),
@@ -642,7 +643,7 @@ fn compliance_object(
     properties.insert("displayName".into(), def.display_name.into());
     properties.insert("description".into(), def.why.into());
     for s in &settings {
-        properties.insert(s.property.into(), s.value.clone());
+        properties.insert(s.property.to_string(), s.value.clone());
     }
     properties.insert(
         "scheduledActionsForRule".into(),
@@ -668,13 +669,13 @@ fn compliance_object(
         );
     }
     BaselineObject {
-        id: def.id,
+        id: def.id.into(),
         kind,
         api: Api::V1,
-        collection: kind.collection(),
-        method: kind.method(),
-        endpoint: kind.endpoint(),
-        odata_type: def.graph_type.odata_type(),
+        collection: kind.collection().into(),
+        method: kind.method().into(),
+        endpoint: kind.endpoint().into(),
+        odata_type: def.graph_type.odata_type().into(),
         display_name: def.display_name.into(),
         file: file_of(kind, def.display_name),
         platform: Some(def.platform),
@@ -686,7 +687,8 @@ fn compliance_object(
         requires: Vec::new(),
         notification: Some(NotificationAction {
             template_file: template_file.to_string(),
-            endpoint: "/deviceManagement/deviceCompliancePolicies/{id}/scheduleActionsForRules",
+            endpoint: "/deviceManagement/deviceCompliancePolicies/{id}/scheduleActionsForRules"
+                .into(),
             notify_after_hours: 0,
             block_after_hours: BASELINE_GRACE_HOURS,
         }),
@@ -705,13 +707,13 @@ fn tenant_object(
     body: Value,
 ) -> BaselineObject {
     BaselineObject {
-        id,
+        id: id.into(),
         kind,
         api: Api::V1,
-        collection: kind.collection(),
-        method: kind.method(),
-        endpoint: kind.endpoint(),
-        odata_type,
+        collection: kind.collection().into(),
+        method: kind.method().into(),
+        endpoint: kind.endpoint().into(),
+        odata_type: odata_type.into(),
         display_name: display_name.to_string(),
         file: file_of(kind, display_name),
         platform: None,
@@ -797,18 +799,20 @@ fn tenant_settings() -> BaselineObject {
         serde_json::to_value(body).unwrap_or(Value::Null),
     );
     o.settings.push(BaselineSetting {
-        rule: "tenant-settings/secureByDefault",
-        property: "settings.secureByDefault",
+        rule: "tenant-settings/secureByDefault".into(),
+        property: "settings.secureByDefault".into(),
         value: Value::Bool(true),
         availability: Availability::V1,
         why: "Devices no compliance policy reaches (a platform nothing covers, a user outside every group) stop \
-              counting as compliant.",
+              counting as compliant."
+            .into(),
         source: "intune-behavior.md §7 (Mark devices with no compliance policy assigned as); graph-v1.0.csdl \
-                 deviceManagementSettings.secureByDefault",
+                 deviceManagementSettings.secureByDefault"
+            .into(),
     });
     o.read_modify_write = Some(ReadModifyWrite {
-        read: "/deviceManagement?$select=settings",
-        block: "settings",
+        read: "/deviceManagement?$select=settings".into(),
+        block: "settings".into(),
         set: vec![("secureByDefault".into(), Value::Bool(true))],
     });
     o.notes.push(

@@ -26,13 +26,14 @@ use bms2intune_mapping::TargetPlatform;
 use bms2intune_model::{Guid, ManagedDevice, ManagementAgent, Part, Tenant};
 use serde::Serialize;
 use serde_json::Value;
+use std::borrow::Cow;
 
 /// Why a device would be noncompliant, or why that cannot be told.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeviceReason {
     /// The baseline object (its id), or `tenant-settings` for `secureByDefault`.
-    pub object: &'static str,
+    pub object: Cow<'static, str>,
     pub property: String,
     /// e.g. `osVersion 16.7.2 is below 18.0`.
     pub detail: String,
@@ -43,11 +44,11 @@ pub struct DeviceReason {
 #[serde(rename_all = "camelCase")]
 pub struct BaselineDevice<'t> {
     pub id: Guid,
-    pub device_name: &'t str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_principal_name: Option<&'t str>,
-    pub operating_system: &'t str,
-    pub os_version: &'t str,
+    pub device_name: Cow<'t, str>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_principal_name: Option<Cow<'t, str>>,
+    pub operating_system: Cow<'t, str>,
+    pub os_version: Cow<'t, str>,
     pub reasons: Vec<DeviceReason>,
 }
 
@@ -66,7 +67,7 @@ pub struct SettingCount {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ObjectImpact {
-    pub id: &'static str,
+    pub id: Cow<'static, str>,
     pub display_name: String,
     pub platform: TargetPlatform,
     /// Evaluated devices it reaches.
@@ -234,7 +235,7 @@ pub fn simulate_baseline<'t>(inp: &BaselineInputs<'_, 't>) -> BaselineImpact<'t>
     let mut by_object: Vec<ObjectImpact> = compliance
         .iter()
         .map(|o| ObjectImpact {
-            id: o.id,
+            id: o.id.clone(),
             display_name: o.display_name.clone(),
             platform: o.platform.unwrap_or(TargetPlatform::Mobile),
             devices: 0,
@@ -280,13 +281,13 @@ pub fn simulate_baseline<'t>(inp: &BaselineInputs<'_, 't>) -> BaselineImpact<'t>
             impact.devices += 1;
             let (mut failed, mut unsure) = (false, false);
             for (s, setting) in o.settings.iter().enumerate() {
-                match judge(setting.property, &setting.value, device) {
+                match judge(&setting.property, &setting.value, device) {
                     Verdict::Pass => {}
                     Verdict::Fail(detail) => {
                         failed = true;
                         impact.by_setting[s].noncompliant += 1;
                         reasons.push(DeviceReason {
-                            object: o.id,
+                            object: o.id.clone(),
                             property: setting.property.to_string(),
                             detail,
                         });
@@ -328,7 +329,7 @@ pub fn simulate_baseline<'t>(inp: &BaselineInputs<'_, 't>) -> BaselineImpact<'t>
                 if !baseline_covers {
                     no_policy.with_baseline += 1;
                     reasons.push(DeviceReason {
-                        object: "tenant-settings",
+                        object: "tenant-settings".into(),
                         property: "settings.secureByDefault".into(),
                         detail: "no compliance policy reaches the device".into(),
                     });
@@ -356,10 +357,10 @@ pub fn simulate_baseline<'t>(inp: &BaselineInputs<'_, 't>) -> BaselineImpact<'t>
             let m = &dir.managed_devices[d];
             BaselineDevice {
                 id: m.id,
-                device_name: &m.device_name,
-                user_principal_name: m.user_principal_name.as_deref(),
-                operating_system: &m.operating_system,
-                os_version: &m.os_version,
+                device_name: Cow::Borrowed(&m.device_name),
+                user_principal_name: m.user_principal_name.as_deref().map(Cow::Borrowed),
+                operating_system: Cow::Borrowed(&m.operating_system),
+                os_version: Cow::Borrowed(&m.os_version),
                 reasons,
             }
         })

@@ -421,9 +421,9 @@ fn baseline_target(o: &BaselineObject) -> StepTarget {
         display_name: o.display_name.clone(),
         file: Some(o.file.clone()),
         api: Some(o.api.as_str().into()),
-        collection: Some(o.collection.into()),
-        endpoint: Some(o.endpoint.into()),
-        odata_type: Some(o.odata_type.into()),
+        collection: Some(o.collection.to_string()),
+        endpoint: Some(o.endpoint.to_string()),
+        odata_type: Some(o.odata_type.to_string()),
         platform: o.platform.map(|p| p.as_str().into()),
         ..StepTarget::default()
     }
@@ -510,7 +510,7 @@ pub fn baseline_steps(dir: &Directory, baseline: &Baseline, staging: &Staging) -
                             o.display_name
                         ),
                         StepTarget {
-                            endpoint: Some(n.endpoint.into()),
+                            endpoint: Some(n.endpoint.to_string()),
                             uses: Some(format!("create-policy:{}", n.template_file)),
                             ..baseline_target(o)
                         },
@@ -583,8 +583,8 @@ pub fn baseline_steps(dir: &Directory, baseline: &Baseline, staging: &Staging) -
                     StepKind::UpdateTenantSettings,
                     "Mark devices without a compliance policy as not compliant".into(),
                     StepTarget {
-                        method: Some(o.method.into()),
-                        read: rmw.map(|r| r.read.into()),
+                        method: Some(o.method.to_string()),
+                        read: rmw.map(|r| r.read.to_string()),
                         setting: Some("settings.secureByDefault".into()),
                         value: Some("true".into()),
                         ..baseline_target(o)
@@ -600,7 +600,7 @@ pub fn baseline_steps(dir: &Directory, baseline: &Baseline, staging: &Staging) -
                      Devices > Compliance > Compliance settings > Mark devices with no compliance policy assigned as: \
                      Not compliant.",
                     o.api,
-                    rmw.map_or("/deviceManagement?$select=settings", |r| r.read),
+                    rmw.map_or("/deviceManagement?$select=settings", |r| &r.read),
                     o.api,
                     o.endpoint,
                     o.file
