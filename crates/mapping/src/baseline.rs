@@ -38,7 +38,7 @@ use crate::options::{AndroidTarget, MappingOptions};
 use crate::record::{Api, TargetPlatform};
 use bms2intune_analysis::{OsFloors, Version};
 use bms2intune_model::{BmsExport, Guid, PolicyKind};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use std::borrow::Cow;
 
@@ -54,7 +54,7 @@ pub const BASELINE_DIR: &str = "baseline";
 const LOCALE: &str = "en-us";
 
 /// Who a baseline object is assigned to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Scope {
     /// Every user a BMS policy reaches: the target groups of every mappable policy, minus the
@@ -68,7 +68,7 @@ pub enum Scope {
 }
 
 /// What kind of request a baseline object is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum BaselineKind {
     /// `POST /deviceManagement/deviceCompliancePolicies`.
@@ -131,7 +131,7 @@ pub enum RowValue {
 }
 
 /// Whether Graph v1.0 can carry a row's property.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Availability {
     /// Written to the v1.0 body.
@@ -376,7 +376,7 @@ pub const ROWS: &[Row] = &[
 ];
 
 /// One property of a baseline object, as `plan.json` shows it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BaselineSetting {
     /// The row id (`<object>/<property>`).
@@ -390,7 +390,7 @@ pub struct BaselineSetting {
 
 /// The notification action added to a baseline compliance policy once the template exists:
 /// `POST {endpoint}` with [`NotificationAction::request_body`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NotificationAction {
     /// The template's body file: its create request returns the `notificationTemplateId`.
@@ -416,7 +416,7 @@ impl NotificationAction {
 }
 
 /// One baseline object to create (or, for the tenant settings, to change).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BaselineObject {
     /// Stable id: the [`ObjectDef`] id, `notification-template`, `notification-message` or
@@ -431,7 +431,7 @@ pub struct BaselineObject {
     pub display_name: String,
     /// Relative to the plan folder: `baseline/<api>/<collection>/<name>.json`.
     pub file: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub platform: Option<TargetPlatform>,
     pub scope: Scope,
     pub include_groups: Vec<Guid>,
@@ -440,13 +440,13 @@ pub struct BaselineObject {
     pub why: String,
     pub settings: Vec<BaselineSetting>,
     /// Files of baseline objects that must exist first (the message needs its template).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub requires: Vec<String>,
     /// Compliance policies: the e-mail before "noncompliant".
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification: Option<NotificationAction>,
     /// Tenant settings: the block to read first and write back whole, and what changes in it.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read_modify_write: Option<ReadModifyWrite>,
     pub notes: Vec<String>,
     /// Exactly the request body (serialized from the typed Graph structs).
@@ -455,7 +455,7 @@ pub struct BaselineObject {
 }
 
 /// How to change part of a Graph singleton without losing the rest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ReadModifyWrite {
     /// `GET` this first (after `https://graph.microsoft.com/<api>`).
@@ -467,7 +467,7 @@ pub struct ReadModifyWrite {
 }
 
 /// The whole baseline.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Baseline {
     /// In order: the notification template and its message, the compliance policies, the
@@ -481,7 +481,7 @@ pub struct Baseline {
 }
 
 /// The OS floors the baseline used.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FloorsUsed {
     pub windows: String,

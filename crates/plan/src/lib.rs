@@ -110,7 +110,7 @@ impl PlanDocument<'_> {
 }
 
 /// `plan.json` → `baseline`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BaselineSection<'t> {
     /// Objects, settings left out of v1.0, floors and notes.
@@ -121,7 +121,7 @@ pub struct BaselineSection<'t> {
 }
 
 /// `plan.json` → `closeOut`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CloseOut {
     /// What happens to the BMS policies during and after the move, in plain words.

@@ -10,7 +10,6 @@
 //! the same bytes.
 
 mod charts;
-mod closeout;
 mod csv_out;
 mod engine;
 mod messages;

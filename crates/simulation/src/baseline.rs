@@ -24,12 +24,12 @@ use bms2intune_analysis::{BitSet, BmsTargets, Membership, Version};
 use bms2intune_mapping::baseline::{Baseline, BaselineKind, BaselineObject};
 use bms2intune_mapping::TargetPlatform;
 use bms2intune_model::{Guid, ManagedDevice, ManagementAgent, Part, Tenant};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::borrow::Cow;
 
 /// Why a device would be noncompliant, or why that cannot be told.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeviceReason {
     /// The baseline object (its id), or `tenant-settings` for `secureByDefault`.
@@ -40,7 +40,7 @@ pub struct DeviceReason {
 }
 
 /// A device the baseline would make noncompliant. Strings borrow from the tenant.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BaselineDevice<'t> {
     pub id: Guid,
@@ -53,7 +53,7 @@ pub struct BaselineDevice<'t> {
 }
 
 /// Per property of one baseline object.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SettingCount {
     pub property: String,
@@ -64,7 +64,7 @@ pub struct SettingCount {
 }
 
 /// One baseline compliance policy's effect.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ObjectImpact {
     pub id: Cow<'static, str>,
@@ -80,7 +80,7 @@ pub struct ObjectImpact {
 }
 
 /// `secureByDefault`: evaluated devices no compliance policy reaches.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NoPolicyImpact {
     /// With the parity objects and existing policies only (the setting applied alone).
@@ -94,7 +94,7 @@ pub struct NoPolicyImpact {
 }
 
 /// The `baseline.impact` block of `plan.json`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BaselineImpact<'t> {
     /// Devices Intune manages after the move (those the baseline can touch).
@@ -111,7 +111,7 @@ pub struct BaselineImpact<'t> {
     pub secure_by_default: NoPolicyImpact,
     /// The noncompliant devices, by name (bounded by the plan's list limit).
     pub devices: Vec<BaselineDevice<'t>>,
-    #[serde(skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub devices_omitted: u64,
     pub assumptions: Vec<String>,
 }
@@ -260,10 +260,10 @@ pub fn simulate_baseline<'t>(inp: &BaselineInputs<'_, 't>) -> BaselineImpact<'t>
     let mut evaluated = 0u64;
     let mut unknown_devices = 0u64;
     let mut failing: Vec<(usize, Vec<DeviceReason>)> = Vec::new();
-    let mut failing_users = BitSet::new(dir.users.len());
+    let mut failing_users = BitSet::new(dir.users().len());
     let mut waiting_devices = 0u64;
 
-    for (d, device) in dir.managed_devices.iter().enumerate() {
+    for (d, device) in dir.managed_devices().iter().enumerate() {
         if !managed_after(device, is_bms_device(dir, device), moves) {
             continue;
         }
@@ -337,7 +337,7 @@ pub fn simulate_baseline<'t>(inp: &BaselineInputs<'_, 't>) -> BaselineImpact<'t>
             }
         }
         if !reasons.is_empty() {
-            if let Some(u) = device.user.filter(|u| u.ix() < dir.users.len()) {
+            if let Some(u) = device.user.filter(|u| u.ix() < dir.users().len()) {
                 failing_users.insert(u.ix());
                 if inp.unplaced.contains(u.ix()) {
                     waiting_devices += 1;
@@ -354,7 +354,7 @@ pub fn simulate_baseline<'t>(inp: &BaselineInputs<'_, 't>) -> BaselineImpact<'t>
     let devices: Vec<BaselineDevice<'t>> = failing
         .into_iter()
         .map(|(d, reasons)| {
-            let m = &dir.managed_devices[d];
+            let m = &dir.managed_devices()[d];
             BaselineDevice {
                 id: m.id,
                 device_name: Cow::Borrowed(&m.device_name),

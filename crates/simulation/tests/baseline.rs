@@ -158,7 +158,7 @@ fn unplaced_users_are_evaluated_and_counted_apart() {
             .setting(BmsSetting::PasswordMinimumLength, Int(6)),
     );
     let tenant = b.build();
-    let mut unplaced = BitSet::new(tenant.directory.users.len());
+    let mut unplaced = BitSet::new(tenant.directory.users().len());
     unplaced.insert(ann.ix());
     let waiting = run(&tenant, &unplaced);
     assert_eq!(waiting.noncompliant_devices, 1);

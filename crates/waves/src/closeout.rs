@@ -411,7 +411,7 @@ fn group_refs(dir: &Directory, ids: &[Guid]) -> Vec<GroupRef> {
             id: id.to_string(),
             display_name: dir
                 .group(id)
-                .map(|g| dir.groups[g.ix()].display_name.to_string()),
+                .map(|g| dir.groups()[g.ix()].display_name.to_string()),
         })
         .collect()
 }

@@ -149,8 +149,8 @@ pub mod validate;
 pub use plan::plan_waves;
 pub use spec::{WaveError, WaveOptions, WaveRule, WaveSpec, WavesFile};
 pub use types::{
-    Capacity, ExitGate, GroupRef, LicenseNeed, MemberFilter, Selection, SkuCapacity, Staging, Step,
-    StepKind, StepTarget, SwitchTiming, UnplacedReason, UnplacedUser, Wave, WaveLicense,
-    WaveMember, WaveRisk,
+    Capacity, ExitGate, GroupRef, LicenseNeed, MemberFilter, Optional, Selection, SkuCapacity,
+    Staging, Step, StepKind, StepTarget, SwitchTiming, UnplacedReason, UnplacedUser, Wave,
+    WaveLicense, WaveMember, WaveRisk,
 };
 pub use validate::validate;

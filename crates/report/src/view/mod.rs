@@ -5,6 +5,7 @@
 //! findings, the runbook phases cut from the ordered steps, …). This module assembles them and
 //! the table of contents. Texts here are plain strings; escaping is the templates' job.
 
+mod closeout;
 mod conflicts;
 mod findings;
 mod impact;
@@ -19,6 +20,7 @@ use crate::messages::{self, WaveMessages};
 use bms2intune_plan::PlanDocument;
 use serde::Serialize;
 
+pub use closeout::{BaselineView, CloseOutView};
 pub use conflicts::Conflicts;
 pub use findings::Findings;
 pub use impact::Impact;
@@ -54,6 +56,10 @@ pub struct View {
     pub conflicts: Option<Conflicts>,
     pub waves: Option<Waves>,
     pub runbook: Option<Runbook>,
+    /// What happens to the BMS policies during and after the move (`closeOut`).
+    pub close_out: Option<CloseOutView>,
+    /// The recommended baseline and its impact, apart from parity's (`baseline`).
+    pub baseline: Option<BaselineView>,
     pub messages: Option<Vec<WaveMessages>>,
     pub signoff: Vec<String>,
 }
@@ -139,6 +145,8 @@ pub fn build(plan: &PlanDocument<'_>) -> View {
     let mut policies = policies::build(plan);
     let licences = licences::build(plan, &findings);
     let impact = impact::build(&plan.impact);
+    let close_out = closeout::close_out(&plan.close_out);
+    let baseline = closeout::baseline(&plan.baseline);
     let summary = summary::build(plan, &findings, conflicts.list.len(), &waves);
     let signoff = signoff::build(&summary.verdict, &waves, &signals);
     policies::name_groups(&plan.groups, &mut policies);
@@ -156,6 +164,8 @@ pub fn build(plan: &PlanDocument<'_>) -> View {
         ("conflicts", "Conflicts", true),
         ("waves", "Waves", true),
         ("runbook", "Runbook", true),
+        ("closeout", "After the move: BMS policies", true),
+        ("baseline", "Recommended baseline (optional)", true),
         ("messages", "Messages to users", true),
         ("signoff", "Sign-off", true),
     ];
@@ -185,6 +195,8 @@ pub fn build(plan: &PlanDocument<'_>) -> View {
         conflicts: Some(conflicts),
         waves: Some(waves),
         runbook: Some(runbook),
+        close_out: Some(close_out),
+        baseline: Some(baseline),
         messages: Some(messages),
         signoff,
     }
@@ -216,6 +228,8 @@ mod tests {
                 "conflicts",
                 "waves",
                 "runbook",
+                "closeout",
+                "baseline",
                 "messages",
                 "signoff"
             ]

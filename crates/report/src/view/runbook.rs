@@ -1,11 +1,12 @@
 //! The runbook section: the ordered steps cut into phases (runs of consecutive steps of one
-//! wave, or tenant-wide), what users see in each phase, each step's checks, and a wave's exit
+//! wave, tenant-wide steps before the waves, the close-out after them, or optional steps of one
+//! kind such as the recommended baseline), what users see in each phase, each step's checks, and a wave's exit
 //! gates where its verify step (or its last phase) checks them.
 
 use super::waves::{gates, wave_label};
 use super::{non_empty, texts, Gate, DEPENDS_SHOWN};
 use crate::messages::{self, Signals};
-use bms2intune_waves::{Step, StepKind, Wave};
+use bms2intune_waves::{Optional, Step, StepKind, Wave};
 use serde::Serialize;
 
 #[derive(Debug, Serialize)]
@@ -50,6 +51,10 @@ pub struct StepView {
     /// A wave's `verify` step: the wave's exit gates, with how to measure them.
     pub gates: Vec<Gate>,
     pub rollback: Option<String>,
+    /// Manual commands to run exactly as written (`target.commands`).
+    pub commands: Vec<String>,
+    /// `baseline` for the optional baseline steps.
+    pub optional: Option<&'static str>,
 }
 
 /// Human label of a step kind.
@@ -62,6 +67,11 @@ fn kind_label(kind: StepKind) -> &'static str {
         StepKind::EnableCoexistence => "Enable coexistence",
         StepKind::AssignLicense => "Assign licence",
         StepKind::Verify => "Verify",
+        StepKind::ScheduleActions => "Add actions",
+        StepKind::UpdateTenantSettings => "Tenant setting",
+        StepKind::EnforceConditionalAccess => "Enforce Conditional Access",
+        StepKind::KeepClassicConditionalAccess => "Keep classic policies",
+        StepKind::RemoveBmsPolicies => "Remove BMS policies",
     }
 }
 
@@ -88,19 +98,30 @@ fn step(s: &Step, gates: Vec<Gate>) -> StepView {
         checks,
         gates,
         rollback: non_empty(&s.rollback),
+        commands: s.target.commands.clone(),
+        optional: s.optional.map(Optional::as_str),
     }
 }
 
 pub fn build(steps: &[Step], waves: &[Wave<'_>], signals: &Signals) -> Runbook {
     let find_wave = |id: u32| waves.iter().find(|w| w.id == id);
-    // Phases: runs of consecutive steps of the same wave (or tenant-wide).
+    // Phases: runs of consecutive steps of one wave, tenant-wide steps before or after the waves
+    // (the close-out), or optional steps of one kind (the baseline).
     let mut phases: Vec<Phase> = Vec::new();
-    let mut current: Option<Option<u32>> = None;
+    let mut current: Option<(Option<u32>, Option<Optional>, bool)> = None;
+    let mut after_waves = false;
     for s in steps {
-        if current != Some(s.wave) {
-            let title = match s.wave {
-                None => "Tenant-wide".to_string(),
-                Some(id) => find_wave(id).map_or_else(|| format!("Wave {id}"), wave_label),
+        after_waves |= s.wave.is_some();
+        let key = (s.wave, s.optional, s.wave.is_none() && after_waves);
+        if current != Some(key) {
+            let title = match (s.optional, s.wave) {
+                (Some(Optional::Baseline), _) => {
+                    "Recommended baseline (optional: only when asked, e.g. apply --baseline)"
+                        .to_string()
+                }
+                (None, None) if after_waves => "Close-out: leaving BMS".to_string(),
+                (None, None) => "Tenant-wide".to_string(),
+                (None, Some(id)) => find_wave(id).map_or_else(|| format!("Wave {id}"), wave_label),
             };
             phases.push(Phase {
                 title,
@@ -109,7 +130,7 @@ pub fn build(steps: &[Step], waves: &[Wave<'_>], signals: &Signals) -> Runbook {
                 user_impact: vec![],
                 gates: vec![],
             });
-            current = Some(s.wave);
+            current = Some(key);
         }
         let Some(phase) = phases.last_mut() else {
             continue;
@@ -180,6 +201,7 @@ mod tests {
         Step {
             id: id.into(),
             wave,
+            optional: None,
             kind,
             title: id.into(),
             target: StepTarget::default(),
