@@ -1069,6 +1069,17 @@ impl Apply {
                 }
             }
             StepKind::Verify => Ok(StepState::Manual { blocks: false }),
+            // The close-out and the optional baseline come after every wave and no wave step
+            // depends on them, so no wave's run includes them; a plan edited so that one does
+            // is refused rather than half-applied.
+            StepKind::ScheduleActions
+            | StepKind::UpdateTenantSettings
+            | StepKind::EnforceConditionalAccess
+            | StepKind::KeepClassicConditionalAccess
+            | StepKind::RemoveBmsPolicies => Err(Self::refuse(Refusal::Unsupported {
+                step: step.id.clone(),
+                reason: "a close-out or baseline step: apply runs waves and does not carry these out yet".into(),
+            })),
         }
     }
 

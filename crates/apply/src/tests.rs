@@ -611,3 +611,21 @@ proptest! {
         prop_assert_eq!(tenant.canonical(), expected);
     }
 }
+
+#[test]
+fn a_close_out_step_in_a_wave_run_is_refused_before_any_write() {
+    let (mut s, mut tenant) = setup();
+    let mut step = s.plan.steps[0].clone();
+    step.id = "remove-bms-policies".into();
+    step.kind = StepKind::RemoveBmsPolicies;
+    step.wave = Some(1);
+    step.depends_on.clear();
+    s.plan.steps.insert(0, step);
+    let run = s.apply(&mut tenant, 1, Mode::Execute, None);
+    assert!(
+        matches!(refusal(&run), Refusal::Unsupported { step, .. } if step == "remove-bms-policies"),
+        "got {:?}",
+        refusal(&run)
+    );
+    assert_eq!(tenant.writes, 0);
+}
