@@ -8,7 +8,7 @@ use crate::reply::{bad_request, directory_not_found, no_route, Reply};
 use crate::schema;
 use crate::store::{Coll, Entry, Kind, Store};
 use crate::throttle::Service;
-use crate::{licensing, writes};
+use crate::{licensing, principals, writes};
 use std::time::Instant;
 
 const READ_DIRECTORY: &[&str] = &["Directory.Read.All", "Directory.ReadWrite.All"];
@@ -16,10 +16,26 @@ const READ_DIRECTORY: &[&str] = &["Directory.Read.All", "Directory.ReadWrite.All
 /// Dispatches one authenticated, unthrottled Graph request.
 pub fn route(sh: &Shared, caller: &Caller, req: &Request, seg: &[&str], q: &Query) -> Reply {
     let now = Instant::now();
-    let mut store = sh.store();
-    licensing::process_due(&mut store, now);
     if let Err(denied) = authorize(caller, req, seg) {
         return denied;
+    }
+    let get = req.method == "GET";
+    if get {
+        // Reads share the store: pages of concurrent requests render side by side. A due
+        // group licence job must be applied first, which needs the store alone.
+        let store = sh.store_read();
+        if store.license_jobs.iter().all(|j| j.due > now) {
+            if let Some(reply) = read(sh, &store, req, seg, q, now) {
+                return reply;
+            }
+        }
+    }
+    let mut store = sh.store();
+    licensing::process_due(&mut store, now);
+    if get {
+        if let Some(reply) = read(sh, &store, req, seg, q, now) {
+            return reply;
+        }
     }
     let m = req.method.as_str();
     // `groups(uniqueName='…')`: the alternate key.
@@ -40,40 +56,10 @@ pub fn route(sh: &Shared, caller: &Caller, req: &Request, seg: &[&str], q: &Quer
         }
     }
     match (m, seg) {
-        ("GET", ["organization"]) => {
-            list(sh, &store, Coll::Organization, req, q, odata::UNPAGED, now)
-        }
-        ("GET", ["organization", id]) => get_one(sh, &store, Coll::Organization, req, q, id, now),
-        ("GET", ["subscribedSkus"]) => list(
-            sh,
-            &store,
-            Coll::SubscribedSkus,
-            req,
-            q,
-            odata::UNPAGED,
-            now,
-        ),
-        ("GET", ["users"]) => list(sh, &store, Coll::Users, req, q, odata::DIRECTORY, now),
-        ("GET", ["users", id]) => match user_id(&store, id) {
-            Some(uid) => get_one(sh, &store, Coll::Users, req, q, &uid, now),
-            None => directory_not_found(id),
-        },
         ("POST", ["users", id, "assignLicense"]) => licensing::assign_user(sh, &mut store, req, id),
-        ("GET", ["groups"]) => list(sh, &store, Coll::Groups, req, q, odata::DIRECTORY, now),
         ("POST", ["groups"]) => writes::create_group(sh, &mut store, req, None, now),
-        ("GET", ["groups", id]) => get_one(sh, &store, Coll::Groups, req, q, id, now),
         ("PATCH", ["groups", id]) => writes::patch_group(sh, &mut store, req, id, now),
         ("DELETE", ["groups", id]) => writes::delete(&mut store, Coll::Groups, id, now),
-        ("GET", ["groups", id, "members"]) => members(sh, &store, req, q, id, false, None, now),
-        ("GET", ["groups", id, "members", cast]) => {
-            members(sh, &store, req, q, id, false, Some(cast), now)
-        }
-        ("GET", ["groups", id, "transitiveMembers"]) => {
-            members(sh, &store, req, q, id, true, None, now)
-        }
-        ("GET", ["groups", id, "transitiveMembers", cast]) => {
-            members(sh, &store, req, q, id, true, Some(cast), now)
-        }
         ("POST", ["groups", id, "members", "$ref"]) => {
             writes::add_member_ref(&mut store, req, id, now)
         }
@@ -83,47 +69,9 @@ pub fn route(sh: &Shared, caller: &Caller, req: &Request, seg: &[&str], q: &Quer
         ("POST", ["groups", id, "assignLicense"]) => {
             licensing::assign_group(sh, &mut store, req, id, now)
         }
-        ("GET", ["groups", id, "membersWithLicenseErrors"]) => {
-            licensing::members_with_errors(sh, &store, req, id)
-        }
-        ("GET", ["devices"]) => list(sh, &store, Coll::Devices, req, q, odata::DIRECTORY, now),
-        ("GET", ["devices", id]) => get_one(sh, &store, Coll::Devices, req, q, id, now),
-        ("GET", ["directoryObjects", id]) => match store.kind_of(id).and_then(Kind::coll) {
-            Some(c) => get_one(sh, &store, c, req, q, id, now),
-            None => directory_not_found(id),
-        },
-        ("GET", ["deviceManagement"]) => {
-            let mut v = serde_json::Value::Object(store.device_management.clone());
-            v["@odata.context"] = format!(
-                "{}/{}/$metadata#deviceManagement",
-                sh.base_url,
-                req.api.name()
-            )
-            .into();
-            v["subscriptionState"] = sh.config.intune_subscription.clone().into();
-            Reply::json(200, &v)
-        }
         ("PATCH", ["deviceManagement"]) => writes::patch_device_management(&mut store, req),
-        ("GET", ["deviceManagement", "managedDevices"]) => {
-            list(sh, &store, Coll::ManagedDevices, req, q, odata::INTUNE, now)
-        }
-        ("GET", ["deviceManagement", "managedDevices", id]) => {
-            get_one(sh, &store, Coll::ManagedDevices, req, q, id, now)
-        }
-        ("GET", ["identity", "conditionalAccess", "policies"]) => list(
-            sh,
-            &store,
-            Coll::CaPolicies,
-            req,
-            q,
-            odata::CONDITIONAL_ACCESS,
-            now,
-        ),
         ("POST", ["identity", "conditionalAccess", "policies"]) => {
             writes::create_ca(sh, &mut store, req, now)
-        }
-        ("GET", ["identity", "conditionalAccess", "policies", id]) => {
-            get_one(sh, &store, Coll::CaPolicies, req, q, id, now)
         }
         ("PATCH", ["identity", "conditionalAccess", "policies", id]) => {
             writes::patch_ca(&mut store, req, id, now)
@@ -137,6 +85,85 @@ pub fn route(sh: &Shared, caller: &Caller, req: &Request, seg: &[&str], q: &Quer
         },
         _ => no_route(m, &req.path),
     }
+}
+
+/// The plain reads (lists, single objects, members), which need the store only shared;
+/// `None` for any other request.
+fn read(
+    sh: &Shared,
+    store: &Store,
+    req: &Request,
+    seg: &[&str],
+    q: &Query,
+    now: Instant,
+) -> Option<Reply> {
+    Some(match seg {
+        ["organization"] => list(sh, store, Coll::Organization, req, q, odata::UNPAGED, now),
+        ["organization", id] => get_one(sh, store, Coll::Organization, req, q, id, now),
+        ["subscribedSkus"] => list(sh, store, Coll::SubscribedSkus, req, q, odata::UNPAGED, now),
+        ["users"] => list(sh, store, Coll::Users, req, q, odata::DIRECTORY, now),
+        ["users", id] => match user_id(store, id) {
+            Some(uid) => get_one(sh, store, Coll::Users, req, q, &uid, now),
+            None => directory_not_found(id),
+        },
+        ["groups"] => list(sh, store, Coll::Groups, req, q, odata::DIRECTORY, now),
+        ["groups", id] => get_one(sh, store, Coll::Groups, req, q, id, now),
+        ["groups", id, "members"] => members(sh, store, req, q, id, false, None, now),
+        ["groups", id, "members", cast] => members(sh, store, req, q, id, false, Some(cast), now),
+        ["groups", id, "transitiveMembers"] => members(sh, store, req, q, id, true, None, now),
+        ["groups", id, "transitiveMembers", cast] => {
+            members(sh, store, req, q, id, true, Some(cast), now)
+        }
+        ["groups", id, "membersWithLicenseErrors"] => {
+            licensing::members_with_errors(sh, store, req, id)
+        }
+        ["devices"] => list(sh, store, Coll::Devices, req, q, odata::DIRECTORY, now),
+        ["devices", id] => get_one(sh, store, Coll::Devices, req, q, id, now),
+        ["directoryObjects", id] => match store.kind_of(id).and_then(Kind::coll) {
+            Some(c) => get_one(sh, store, c, req, q, id, now),
+            None => directory_not_found(id),
+        },
+        ["deviceManagement"] => {
+            let mut v = serde_json::Value::Object(store.device_management.clone());
+            v["@odata.context"] = format!(
+                "{}/{}/$metadata#deviceManagement",
+                sh.base_url,
+                req.api.name()
+            )
+            .into();
+            v["subscriptionState"] = sh.config.intune_subscription.clone().into();
+            Reply::json(200, &v)
+        }
+        ["deviceManagement", "managedDevices"] => {
+            list(sh, store, Coll::ManagedDevices, req, q, odata::INTUNE, now)
+        }
+        ["deviceManagement", "managedDevices", id] => {
+            get_one(sh, store, Coll::ManagedDevices, req, q, id, now)
+        }
+        ["identity", "conditionalAccess", "policies"] => list(
+            sh,
+            store,
+            Coll::CaPolicies,
+            req,
+            q,
+            odata::CONDITIONAL_ACCESS,
+            now,
+        ),
+        ["identity", "conditionalAccess", "policies", id] => {
+            get_one(sh, store, Coll::CaPolicies, req, q, id, now)
+        }
+        [first, rest @ ..] if first.starts_with("servicePrincipals(") => {
+            let Some(app_id) = principals::app_id_key(first) else {
+                return Some(no_route("GET", &req.path));
+            };
+            match rest {
+                [] => principals::get(sh, req, q, &app_id),
+                ["appRoleAssignments"] => principals::app_role_assignments(sh, req, &app_id),
+                _ => no_route("GET", &req.path),
+            }
+        }
+        _ => return None,
+    })
 }
 
 fn intune_coll(name: &str, api: Api) -> Option<Coll> {
@@ -359,20 +386,27 @@ fn list(
             && filter.as_ref().is_none_or(|f| f.matches(&store.text(e)))
     };
     let mut body = String::with_capacity(256 + size.min(1000) * 512);
-    let mut count = 0usize;
     let mut pos = start;
-    let mut items = String::new();
-    while pos < entries.len() && count < size {
+    let mut picked: Vec<&Entry> = Vec::with_capacity(size.min(1000));
+    while pos < entries.len() && picked.len() < size {
         if let Some(e) = &entries[pos] {
             if keep(e) {
-                if count > 0 {
-                    items.push(',');
-                }
-                r.item(e, &store.text(e), &mut items);
-                count += 1;
+                picked.push(e);
             }
         }
         pos += 1;
+    }
+    // A page of snapshot-backed objects lies in one file, mostly contiguous: one read.
+    let block = store.block(&picked);
+    let mut items = String::new();
+    for (i, e) in picked.iter().enumerate() {
+        if i > 0 {
+            items.push(',');
+        }
+        match block.as_ref().and_then(|b| b.text(e)) {
+            Some(text) => r.item(e, text, &mut items),
+            None => r.item(e, &store.text(e), &mut items),
+        }
     }
     let more = entries[pos.min(entries.len())..].iter().flatten().any(keep);
     body.push_str("{\"@odata.context\":");
@@ -451,6 +485,9 @@ fn members(
         }
     };
     let select = q.select();
+    let id_only = select
+        .as_ref()
+        .is_some_and(|s| !s.is_empty() && s.iter().all(|p| p.eq_ignore_ascii_case("id")));
     let keep = |(id, kind): &(Box<str>, Kind)| {
         cast_kind.is_none_or(|k| k == *kind)
             && kind
@@ -472,6 +509,20 @@ fn members(
         }
         count += 1;
         let (id, kind) = m;
+        if id_only {
+            // `$select=id` (how collect reads members): the index answers, no object is read.
+            let entry = kind.coll().and_then(|c| store.coll(c).get(id));
+            let odata_type = entry
+                .and_then(|e| e.odata_type.as_deref())
+                .unwrap_or(kind.odata_type());
+            let id = entry.map_or(id.as_ref(), |e| e.id.as_ref());
+            items.push_str("{\"@odata.type\":");
+            items.push_str(&serde_json::to_string(odata_type).unwrap_or_default());
+            items.push_str(",\"id\":");
+            items.push_str(&serde_json::to_string(id).unwrap_or_default());
+            items.push('}');
+            continue;
+        }
         let entry = kind
             .coll()
             .and_then(|c| store.coll(c).get(id).map(|e| (c, e)));
@@ -584,6 +635,10 @@ fn authorize(caller: &Caller, req: &Request, seg: &[&str]) -> Result<(), Reply> 
                 "Group.ReadWrite.All",
                 "Directory.ReadWrite.All",
             ],
+            Service::Directory,
+        ),
+        _ if first.starts_with("servicePrincipals(") => (
+            with_directory(read, &["Application.Read.All", "Application.ReadWrite.All"]),
             Service::Directory,
         ),
         _ if first.starts_with("groups(") => (

@@ -11,7 +11,7 @@ use crate::util::{graph_date, unix_now, Rng};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Instant;
 
 /// A device code waiting to be redeemed.
@@ -29,7 +29,8 @@ pub struct DeviceCode {
 pub struct Shared {
     pub config: Config,
     pub base_url: String,
-    pub store: Mutex<Store>,
+    /// Reads (list pages, single objects) share it; writes take it alone.
+    pub store: RwLock<Store>,
     pub throttle: Mutex<Throttle>,
     pub rng: Mutex<Rng>,
     pub signer: Signer,
@@ -113,7 +114,7 @@ impl Shared {
         Shared {
             config,
             base_url,
-            store: Mutex::new(store),
+            store: RwLock::new(store),
             throttle: Mutex::new(throttle),
             rng: Mutex::new(rng),
             signer: Signer::new(secret),
@@ -125,8 +126,14 @@ impl Shared {
         }
     }
 
-    pub fn store(&self) -> std::sync::MutexGuard<'_, Store> {
-        self.store.lock().unwrap_or_else(|e| e.into_inner())
+    /// The store, for a write (exclusive).
+    pub fn store(&self) -> RwLockWriteGuard<'_, Store> {
+        self.store.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The store, for a read: pages of several requests render side by side.
+    pub fn store_read(&self) -> RwLockReadGuard<'_, Store> {
+        self.store.read().unwrap_or_else(|e| e.into_inner())
     }
 
     pub fn rng(&self) -> std::sync::MutexGuard<'_, Rng> {

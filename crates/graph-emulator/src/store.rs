@@ -13,7 +13,6 @@ use crate::json::Fields;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::io::{Read, Seek, SeekFrom};
 use std::time::Instant;
 
 /// Where an object's compact JSON is.
@@ -28,6 +27,28 @@ pub enum Text {
     },
 }
 
+/// A run of one snapshot file, read at once, that several entries point into.
+pub struct Block {
+    file: u32,
+    base: u64,
+    bytes: Vec<u8>,
+}
+
+impl Block {
+    /// The entry's compact JSON, when it lies in this block.
+    pub fn text(&self, entry: &Entry) -> Option<&str> {
+        let Text::File { file, offset, len } = entry.text else {
+            return None;
+        };
+        if file != self.file || offset < self.base {
+            return None;
+        }
+        let start = usize::try_from(offset - self.base).ok()?;
+        let bytes = self.bytes.get(start..start.checked_add(len as usize)?)?;
+        std::str::from_utf8(bytes).ok()
+    }
+}
+
 /// The snapshot files that entries point into, opened once.
 #[derive(Debug, Default)]
 pub struct Files {
@@ -40,13 +61,38 @@ impl Files {
         (self.handles.len() - 1) as u32
     }
 
-    fn read(&self, file: u32, offset: u64, len: u32) -> Option<String> {
-        let mut handle = self.handles.get(file as usize)?;
-        handle.seek(SeekFrom::Start(offset)).ok()?;
-        let mut buf = vec![0u8; len as usize];
-        handle.read_exact(&mut buf).ok()?;
-        String::from_utf8(buf).ok()
+    /// Bytes `offset..offset + len` of file `file`, read at that position (no shared
+    /// cursor, so readers on several threads never disturb each other).
+    pub fn read_bytes(&self, file: u32, offset: u64, len: usize) -> Option<Vec<u8>> {
+        let handle = self.handles.get(file as usize)?;
+        let mut buf = vec![0u8; len];
+        read_exact_at(handle, &mut buf, offset).ok()?;
+        Some(buf)
     }
+
+    fn read(&self, file: u32, offset: u64, len: u32) -> Option<String> {
+        String::from_utf8(self.read_bytes(file, offset, len as usize)?).ok()
+    }
+}
+
+#[cfg(unix)]
+fn read_exact_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+}
+
+#[cfg(windows)]
+fn read_exact_at(file: &std::fs::File, mut buf: &mut [u8], mut offset: u64) -> std::io::Result<()> {
+    use std::os::windows::fs::FileExt;
+    while !buf.is_empty() {
+        match file.seek_read(buf, offset)? {
+            0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            n => {
+                buf = &mut buf[n..];
+                offset += n as u64;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The collections the emulator serves, named as in a snapshot's `graph/` folder.
@@ -383,6 +429,35 @@ impl Store {
                     .unwrap_or_else(|| serde_json::json!({"id": entry.id.as_ref()}).to_string()),
             ),
         }
+    }
+
+    /// The snapshot bytes behind `entries` in one read, when they all lie in one file close
+    /// together (a page of a loaded collection); `None` otherwise.
+    pub fn block(&self, entries: &[&Entry]) -> Option<Block> {
+        let mut file_of = None;
+        let (mut lo, mut hi, mut total) = (u64::MAX, 0u64, 0u64);
+        for e in entries {
+            let Text::File { file, offset, len } = e.text else {
+                return None;
+            };
+            if *file_of.get_or_insert(file) != file {
+                return None;
+            }
+            lo = lo.min(offset);
+            hi = hi.max(offset + u64::from(len));
+            total += u64::from(len);
+        }
+        let file = file_of?;
+        // Entries far apart (a collection rewritten out of order): read them one by one.
+        if hi - lo > total.saturating_mul(2) + (1 << 20) {
+            return None;
+        }
+        let bytes = self.files.read_bytes(file, lo, (hi - lo) as usize)?;
+        Some(Block {
+            file,
+            base: lo,
+            bytes,
+        })
     }
 
     /// An entry's object, parsed.

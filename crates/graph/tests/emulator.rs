@@ -463,15 +463,39 @@ async fn without_intune_the_intune_collections_are_left_out() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn opaque_tokens_fall_back_without_failing_closed() {
+async fn opaque_tokens_fall_back_to_the_apps_role_assignments() {
     let emu = emulator(|c| c.opaque_tokens = true).await;
     let report = preflight::preflight(&client(&emu), preflight::COLLECT)
         .await
         .unwrap();
-    assert!(matches!(
-        report.source,
-        GrantSource::AppRoleAssignments | GrantSource::Unverified
-    ));
+    assert_eq!(report.source, GrantSource::AppRoleAssignments);
+    assert!(report
+        .granted
+        .contains("DeviceManagementManagedDevices.Read.All"));
+    emu.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_role_assignment_fallback_fails_closed_on_a_missing_permission() {
+    let emu = emulator(|c| {
+        c.opaque_tokens = true;
+        c.roles.retain(|r| !r.starts_with("Policy."));
+    })
+    .await;
+    let err = preflight::preflight(&client(&emu), preflight::COLLECT)
+        .await
+        .unwrap_err();
+    let PreflightError::MissingPermissions {
+        missing,
+        source_name,
+        ..
+    } = &err
+    else {
+        panic!("{err:?}")
+    };
+    let names: Vec<&str> = missing.iter().map(|r| r.permission).collect();
+    assert_eq!(names, ["Policy.Read.All"]);
+    assert_eq!(*source_name, "read from the app's role assignments");
     emu.stop().await;
 }
 
