@@ -55,6 +55,24 @@ fn form_get<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
+/// A form parameter that must be present and non-empty, or Entra's AADSTS900144 answer.
+fn required<'a>(sh: &Shared, form: &'a [(String, String)], name: &str) -> Result<&'a str, Answer> {
+    form_get(form, name)
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| missing_parameter(sh, name))
+}
+
+/// Entra's answer to a request body without a required parameter (AADSTS900144).
+fn missing_parameter(sh: &Shared, name: &str) -> Answer {
+    aad_error(
+        sh,
+        400,
+        "invalid_request",
+        900144,
+        &format!("The request body must contain the following parameter: '{name}'."),
+    )
+}
+
 /// `POST /{tenant}/oauth2/v2.0/token`.
 pub fn token(sh: &Shared, tenant: &str, form: &[(String, String)]) -> Answer {
     match form_get(form, "grant_type") {
@@ -70,13 +88,7 @@ pub fn token(sh: &Shared, tenant: &str, form: &[(String, String)]) -> Answer {
             70003,
             &format!("The app requested an unsupported grant type '{other}'."),
         ),
-        None => aad_error(
-            sh,
-            400,
-            "invalid_request",
-            900144,
-            "The request body must contain the following parameter: 'grant_type'.",
-        ),
+        None => missing_parameter(sh, "grant_type"),
     }
 }
 
@@ -85,14 +97,9 @@ fn client_credentials(sh: &Shared, tenant: &str, form: &[(String, String)]) -> A
         Ok(t) => t,
         Err(e) => return e,
     };
-    let Some(client_id) = form_get(form, "client_id").filter(|c| !c.is_empty()) else {
-        return aad_error(
-            sh,
-            400,
-            "invalid_request",
-            900144,
-            "The request body must contain the following parameter: 'client_id'.",
-        );
+    let client_id = match required(sh, form, "client_id") {
+        Ok(c) => c,
+        Err(e) => return e,
     };
     let scope = form_get(form, "scope").unwrap_or_default();
     if !scope.ends_with("/.default") {
@@ -280,14 +287,9 @@ pub fn device_code(sh: &Shared, tenant: &str, form: &[(String, String)]) -> Answ
         Ok(t) => t,
         Err(e) => return e,
     };
-    let Some(client_id) = form_get(form, "client_id").filter(|c| !c.is_empty()) else {
-        return aad_error(
-            sh,
-            400,
-            "invalid_request",
-            900144,
-            "The request body must contain the following parameter: 'client_id'.",
-        );
+    let client_id = match required(sh, form, "client_id") {
+        Ok(c) => c,
+        Err(e) => return e,
     };
     let (code, user_code) = {
         let mut rng = sh.rng();
