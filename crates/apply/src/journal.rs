@@ -11,7 +11,20 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// The journal's file name, beside `plan.json` in the plan folder.
+pub const FILE_NAME: &str = "apply-journal.sqlite";
+
+/// The journal of the plan at `plan` (a `plan.json` file or its folder).
+pub fn beside(plan: &Path) -> PathBuf {
+    let folder = if plan.is_dir() {
+        plan
+    } else {
+        plan.parent().unwrap_or(Path::new("."))
+    };
+    folder.join(FILE_NAME)
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum JournalError {
@@ -163,11 +176,50 @@ impl Journal {
     /// creation; a journal of another tenant is refused.
     pub fn open(path: &Path, tenant_id: &str, plan_id: &str) -> Result<Self, JournalError> {
         let name = path.display().to_string();
+        let conn = Connection::open(path).map_err(|source| JournalError::Sqlite {
+            path: name.clone(),
+            source,
+        })?;
+        Self::pin(conn, name, tenant_id, plan_id)
+    }
+
+    /// A journal that lives in memory only: what a dry run without a journal on disk uses, so
+    /// that nothing is written.
+    pub fn in_memory(tenant_id: &str, plan_id: &str) -> Result<Self, JournalError> {
+        let name = ":memory:".to_string();
+        let conn = Connection::open_in_memory().map_err(|source| JournalError::Sqlite {
+            path: name.clone(),
+            source,
+        })?;
+        Self::pin(conn, name, tenant_id, plan_id)
+    }
+
+    /// Opens an existing journal for reading only (`status`): `Ok(None)` when there is none.
+    pub fn read_only(path: &Path) -> Result<Option<Self>, JournalError> {
+        if !path.is_file() {
+            return Ok(None);
+        }
+        let name = path.display().to_string();
+        Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .map(|conn| {
+                Some(Journal {
+                    conn,
+                    path: name.clone(),
+                })
+            })
+            .map_err(|source| JournalError::Sqlite { path: name, source })
+    }
+
+    fn pin(
+        mut conn: Connection,
+        name: String,
+        tenant_id: &str,
+        plan_id: &str,
+    ) -> Result<Self, JournalError> {
         let sql = |source| JournalError::Sqlite {
             path: name.clone(),
             source,
         };
-        let mut conn = Connection::open(path).map_err(sql)?;
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(sql)?;
         conn.pragma_update(None, "synchronous", "FULL")

@@ -6,7 +6,7 @@
 use crate::errors::BadInput;
 use crate::output::{OutputKind, StagedOutput};
 use anyhow::{Context, Result};
-use bms2intune_graph::auth::ConnectionFlags;
+use bms2intune_graph::auth::{Connection, ConnectionFlags};
 use bms2intune_graph::collect::{CollectError, CollectOptions};
 use bms2intune_graph::preflight::{self, IntuneSubscription, PreflightError};
 use bms2intune_graph::retry::RetryPolicy;
@@ -94,20 +94,27 @@ fn bms_files(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
+impl ConnectionArgs {
+    /// The connection these flags and the Azure environment variables describe; an incomplete
+    /// or contradictory set is bad input (exit 2). Shared by every command that talks to Graph.
+    pub fn resolve(self) -> Result<Connection> {
+        let flags = ConnectionFlags {
+            tenant_id: self.tenant_id,
+            client_id: self.client_id,
+            client_secret: self.client_secret.map(Secret::new),
+            certificate: self.certificate,
+            device_code: self.device_code,
+            graph_url: self.graph_url,
+            authority_url: self.authority_url,
+        };
+        Ok(flags
+            .resolve(&|name| std::env::var(name).ok())
+            .map_err(|e| BadInput(e.0))?)
+    }
+}
+
 pub fn collect(args: CollectArgs) -> Result<()> {
-    let c = args.connection;
-    let flags = ConnectionFlags {
-        tenant_id: c.tenant_id,
-        client_id: c.client_id,
-        client_secret: c.client_secret.map(Secret::new),
-        certificate: c.certificate,
-        device_code: c.device_code,
-        graph_url: c.graph_url,
-        authority_url: c.authority_url,
-    };
-    let connection = flags
-        .resolve(&|name| std::env::var(name).ok())
-        .map_err(|e| BadInput(e.0))?;
+    let connection = args.connection.resolve()?;
     let bms = args.bms.as_deref().map(bms_files).transpose()?;
     let staged = StagedOutput::begin(&args.out, OutputKind::Collect)?;
     if let Some(files) = &bms {
@@ -212,7 +219,7 @@ pub fn collect(args: CollectArgs) -> Result<()> {
 }
 
 /// Sign-in refusals are bad input (exit 2): wrong tenant, client, secret or certificate.
-fn graph_failure(e: GraphError) -> anyhow::Error {
+pub(crate) fn graph_failure(e: GraphError) -> anyhow::Error {
     match e {
         GraphError::Auth(a @ AuthError::Refused { .. })
         | GraphError::Auth(a @ AuthError::DeviceCode(_)) => BadInput(a.to_string()).into(),
