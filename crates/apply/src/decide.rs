@@ -30,6 +30,11 @@ use std::fmt;
 pub const CA_POLICY_LIMIT: usize = 195;
 /// Re-reads of an object that may not have replicated yet (404 or missing after a create).
 pub const FRESH_OBJECT_RETRIES: u32 = 5;
+/// Writes answered with a transient failure (throttled, 5xx, connection lost) that a step may
+/// see before the run stops; each is reconciled by reading the tenant, never repeated blindly.
+pub const TRANSIENT_RETRIES: u32 = 8;
+/// Reads of a group's licence processing state, waiting for Entra to finish a group licence.
+pub const LICENCE_POLLS: u32 = 8;
 /// Graph adds at most 20 members per request.
 pub const MEMBERS_PER_REQUEST: usize = 20;
 
@@ -70,6 +75,16 @@ pub struct ApplyInput {
     /// The request body of each `create-policy` step, by its target `file`.
     pub bodies: BTreeMap<String, Value>,
     pub expected_versions: Vec<ExpectedVersion>,
+    /// The signed-in principal's object id, added as owner of every group the run creates,
+    /// when the app may only create groups (Group.Create): otherwise it could not change them.
+    pub group_owner: Option<String>,
+}
+
+/// Whether a write's answer leaves its effect unknown: throttled past the client's retries,
+/// a 5xx, or no answer at all (status 0: the connection dropped). The step is reconciled by
+/// reading the tenant.
+pub fn is_transient(status: u16) -> bool {
+    matches!(status, 0 | 429 | 500 | 502 | 503 | 504)
 }
 
 /// Why a run stops without doing (more).
@@ -197,6 +212,8 @@ enum Check {
     Status,
     /// Members: 400 (one already present) or 404 (fresh group) means re-read and retry.
     Members,
+    /// A delete: 404 means already gone.
+    Gone,
     /// Assign: the answer must hold every posted target.
     Assigned(Vec<Value>),
 }
@@ -240,13 +257,17 @@ pub(crate) fn group_by_unique_name(unique_name: &str) -> String {
 
 pub(crate) fn group_read(unique_name: &str) -> String {
     format!(
-        "{}?$select=id,description,assignedLicenses",
+        "{}?$select=id,description,assignedLicenses,licenseProcessingState",
         group_by_unique_name(unique_name)
     )
 }
 
 pub(crate) fn members_read(group_id: &str) -> String {
     format!("/v1.0/groups/{group_id}/members?$select=id")
+}
+
+pub(crate) fn licence_errors_read(group_id: &str) -> String {
+    format!("/v1.0/groups/{group_id}/membersWithLicenseErrors?$select=id,userPrincipalName")
 }
 
 pub(crate) fn collection_read(collection: &str) -> String {
@@ -389,7 +410,21 @@ impl Apply {
             status: response.status,
             message: response.error_message(),
         };
+        if is_transient(response.status) {
+            let tries = self
+                .retries
+                .entry(format!("transient:{step_id}"))
+                .or_default();
+            *tries += 1;
+            if *tries > TRANSIENT_RETRIES {
+                self.failure = Some(failed(response));
+            }
+            return;
+        }
+        // The budget is for failures in a row: an answer resets it.
+        self.retries.remove(&format!("transient:{step_id}"));
         match check {
+            Check::Gone if response.status == 404 => {}
             Check::Members if matches!(response.status, 400 | 404) => {
                 let tries = self
                     .retries
@@ -415,7 +450,7 @@ impl Apply {
                     });
                 }
             }
-            Check::Status | Check::Members => {}
+            Check::Status | Check::Members | Check::Gone => {}
         }
     }
 
@@ -745,13 +780,16 @@ impl Apply {
                     ));
                 }
                 let description = format!("{} {marker}", t.description.as_deref().unwrap_or(""));
-                let body = json!({
+                let mut body = json!({
                     "displayName": t.display_name,
                     "description": description.trim_start(),
                     "mailEnabled": false,
                     "mailNickname": nick,
                     "securityEnabled": true,
                 });
+                if let Some(owner) = &self.input.group_owner {
+                    body["owners@odata.bind"] = json!([format!("{DIRECTORY_OBJECTS}{owner}")]);
+                }
                 Ok(StepState::Write {
                     sign: Sign::Create,
                     text: format!("group \"{}\"", t.display_name),
@@ -850,7 +888,9 @@ impl Apply {
                     0 => {
                         let unanswered = self.journal.live_of_step(&step.id).any(|e| {
                             matches!(e.intent, Intent::CreateObject { .. })
-                                && e.outcome.as_ref().is_none_or(|o| o.succeeded())
+                                && e.outcome
+                                    .as_ref()
+                                    .is_none_or(|o| o.succeeded() || is_transient(o.status))
                         });
                         if unanswered
                             && self.retries.get(&step.id).copied().unwrap_or(0)
@@ -1037,7 +1077,7 @@ impl Apply {
                     ));
                 };
                 if has_licence(&group, sku) {
-                    return Ok(StepState::Done(label));
+                    return self.licence_processing(step, &group, label);
                 }
                 let group_id = str_field(&group, "id").to_string();
                 Ok(StepState::Write {
@@ -1081,6 +1121,61 @@ impl Apply {
                 reason: "a close-out or baseline step: apply runs waves and does not carry these out yet".into(),
             })),
         }
+    }
+
+    /// A group licence is processed asynchronously: in a run that writes, wait (bounded) for
+    /// the group's `licenseProcessingState` to read complete, then report the members Entra
+    /// could not license. A dry run only says where processing stands.
+    fn licence_processing(
+        &self,
+        step: &Step,
+        group: &Value,
+        label: String,
+    ) -> Result<StepState, Decision> {
+        let state = group
+            .pointer("/licenseProcessingState/state")
+            .and_then(Value::as_str)
+            .unwrap_or("ProcessingComplete");
+        if !state.eq_ignore_ascii_case("ProcessingComplete") {
+            let key = format!("licence:{}", step.id);
+            let polls = self.retries.get(&key).copied().unwrap_or(0);
+            if self.input.mode == Mode::Execute && polls < LICENCE_POLLS {
+                return Err(Decision::Reread {
+                    path: group_read(&self.unique_name_of(step).unwrap_or_default()),
+                    key,
+                });
+            }
+            return Ok(StepState::Planned {
+                sign: Sign::Waiting,
+                text: format!(
+                    "{label}: Entra is still processing the group licence ({state}); `bms2intune status` shows the result"
+                ),
+            });
+        }
+        let group_id = str_field(group, "id");
+        let errors = self.cached(licence_errors_read(group_id))?;
+        let names: Vec<&str> = errors
+            .values()
+            .iter()
+            .map(|m| match str_field(m, "userPrincipalName") {
+                "" => str_field(m, "id"),
+                upn => upn,
+            })
+            .collect();
+        if names.is_empty() {
+            return Ok(StepState::Done(label));
+        }
+        const SHOWN: usize = 10;
+        let more = names.len().saturating_sub(SHOWN);
+        Ok(StepState::Planned {
+            sign: Sign::Warning,
+            text: format!(
+                "{label}: {} member(s) could not be licensed (no free seat, conflicting plans or no usage location): {}{}",
+                names.len(),
+                names[..names.len().min(SHOWN)].join(", "),
+                if more > 0 { format!(" and {more} more") } else { String::new() }
+            ),
+        })
     }
 
     fn creator_planned(&self, step: &Step, planned: &BTreeSet<&str>) -> bool {
@@ -1140,7 +1235,7 @@ fn effects(intent: &Intent) -> (Vec<String>, Check) {
         }
         Intent::DeleteDuplicate { object } => {
             let collection = object.rsplit_once('/').map_or("", |(c, _)| c);
-            (vec![collection_read(collection)], Check::Status)
+            (vec![collection_read(collection)], Check::Gone)
         }
         Intent::AddMembers { group_id, .. } => (vec![members_read(group_id)], Check::Members),
         Intent::Assign { object, posted, .. } => (
@@ -1148,7 +1243,13 @@ fn effects(intent: &Intent) -> (Vec<String>, Check) {
             Check::Assigned(posted.clone()),
         ),
         // Wave groups are read by uniqueName, so every such read may now be stale.
-        Intent::AssignLicense { .. } => (vec![GROUPS_BY_UNIQUE_NAME.to_string()], Check::Status),
+        Intent::AssignLicense { group_id, .. } => (
+            vec![
+                GROUPS_BY_UNIQUE_NAME.to_string(),
+                licence_errors_read(group_id),
+            ],
+            Check::Status,
+        ),
         Intent::Undo { path, .. } => (vec![path.clone()], Check::Status),
     }
 }

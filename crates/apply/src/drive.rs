@@ -1,8 +1,11 @@
 //! The loop a shell runs between a state machine, the journal and a transport: record each
 //! intent before its request, hand every answer back, record each outcome and undone mark,
-//! collect the manual steps to print. The transport is any function from a [`Request`] to a
-//! [`Response`] (the Graph client, or a test's in-memory tenant); `stop_after` interrupts the
-//! run after that many journal or network events, which is how the tests simulate a crash.
+//! collect the manual steps to print. The transport is any function from a [`Request`] (and
+//! the read's re-read attempt, for the shell to wait through replication lag) to a
+//! [`Response`] (the Graph client, or a test's in-memory tenant), or to an error that ends the
+//! run ([`RunEnd::Aborted`]: the tenant could not be read, so nothing can be decided);
+//! `stop_after` interrupts the run after that many journal or network events, which is how
+//! the tests simulate a crash.
 
 use crate::decide::{Action, Apply, Refusal};
 use crate::http::{Request, Response};
@@ -40,6 +43,8 @@ pub enum RunEnd {
     Refused(Refusal),
     /// `stop_after` was reached.
     Interrupted,
+    /// The transport failed on a read: the run stopped; running it again resumes.
+    Aborted(String),
 }
 
 #[derive(Debug)]
@@ -58,7 +63,7 @@ pub fn drive(
     journal: &mut Journal,
     wave: u32,
     plan_hash: &str,
-    mut transport: impl FnMut(&Request) -> Response,
+    mut transport: impl FnMut(&Request, u32) -> Result<Response, String>,
     stop_after: Option<usize>,
 ) -> Result<Run, JournalError> {
     let mut run = Run {
@@ -77,10 +82,15 @@ pub fn drive(
     }
     loop {
         match machine.next_action() {
-            Action::Read { request, .. } => {
-                let response = transport(&request);
-                machine.on_response(response);
-            }
+            Action::Read { request, attempt } => match transport(&request, attempt) {
+                Ok(response) => {
+                    machine.on_response(response);
+                }
+                Err(reason) => {
+                    run.end = RunEnd::Aborted(reason);
+                    return Ok(run);
+                }
+            },
             Action::Write {
                 seq,
                 step_id,
@@ -89,7 +99,13 @@ pub fn drive(
             } => {
                 journal.record_intent(seq, wave, plan_hash, &step_id, &intent)?;
                 event!();
-                let response = transport(&request);
+                // A write whose answer never came is an unknown outcome (status 0), which the
+                // machine reconciles by reading; it is never an abort after the intent.
+                let response = transport(&request, 0).unwrap_or_else(|reason| Response {
+                    status: 0,
+                    headers: Vec::new(),
+                    body: serde_json::json!({"error": {"code": "transport", "message": reason}}),
+                });
                 run.writes += 1;
                 event!();
                 if let Some((seq, outcome)) = machine.on_response(response) {

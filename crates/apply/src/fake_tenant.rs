@@ -241,6 +241,9 @@ impl FakeTenant {
                     .collect();
                 Response::new(200, json!({ "value": value }))
             }
+            (Method::Get, ["membersWithLicenseErrors"]) => {
+                Response::new(200, json!({ "value": [] }))
+            }
             (Method::Delete, ["members", member, "$ref"]) => {
                 if self.groups[ix].members.remove(*member) {
                     Response::new(204, Value::Null)

@@ -1,7 +1,8 @@
 //! The rollback state machine: undoes, newest first, what the journal says one wave's run did,
 //! and only that. Each row is undone by reading the tenant and sending the inverse request
 //! until the read shows it undone, then the row is marked undone: a group or policy is deleted
-//! only when it was created by the tool (a 201, or an unanswered intent) and still carries its
+//! only when it was created by the tool (a 201, or an intent whose answer never came or failed
+//! transiently) and still carries its
 //! marker; members are removed only if the tool added them; an assignment loses only the
 //! targets the tool added (targets added by others since stay); a licence is removed from the
 //! group it was added to. Anything else (a group that existed before, an object whose marker is
@@ -9,8 +10,8 @@
 //! idempotent, so a crash in the middle is resumed by running rollback again.
 
 use crate::decide::{
-    assignments_read, collection_read, group_read, has_licence, marked, members_read, outcome_of,
-    str_field, target_key, Action, Mode, Refusal,
+    assignments_read, collection_read, group_read, has_licence, is_transient, marked, members_read,
+    outcome_of, str_field, target_key, Action, Mode, Refusal, TRANSIENT_RETRIES,
 };
 use crate::http::{Method, Request, Response};
 use crate::journal::{Entry, Intent, JournalState, Outcome};
@@ -47,6 +48,8 @@ pub struct Rollback {
     failure: Option<Refusal>,
     passed: BTreeSet<i64>,
     lines: Vec<Line>,
+    /// Inverse requests answered with a transient failure so far.
+    transient: u32,
 }
 
 macro_rules! read {
@@ -83,6 +86,7 @@ impl Rollback {
             failure: None,
             passed: BTreeSet::new(),
             lines: Vec::new(),
+            transient: 0,
         }
     }
 
@@ -159,6 +163,13 @@ impl Rollback {
         if let Some(e) = self.journal.entries.iter_mut().find(|e| e.seq == seq) {
             e.outcome = Some(outcome.clone());
         }
+        // A transient failure leaves the inverse's effect unknown: the next read tells.
+        if is_transient(response.status) {
+            self.transient += 1;
+            if self.transient <= TRANSIENT_RETRIES {
+                return Some((seq, outcome));
+            }
+        }
         // A 404 on an inverse means it is already undone.
         if !response.is_success() && response.status != 404 {
             self.failure = Some(Refusal::Failed {
@@ -192,7 +203,10 @@ impl Rollback {
                     e.intent,
                     Intent::Undo { .. } | Intent::DeleteDuplicate { .. }
                 )
-                && e.outcome.as_ref().is_none_or(Outcome::succeeded)
+                // An answer lost or failed transiently may hide a write that happened.
+                && e.outcome
+                    .as_ref()
+                    .is_none_or(|o| o.succeeded() || is_transient(o.status))
         };
         if let Some(later) = self
             .journal
@@ -265,7 +279,10 @@ impl Rollback {
                 if group.status == 404 {
                     return done;
                 }
-                let created = entry.outcome.as_ref().is_none_or(|o| o.created);
+                let created = entry
+                    .outcome
+                    .as_ref()
+                    .is_none_or(|o| o.created || is_transient(o.status));
                 if !created || !str_field(&group.body, "description").contains(marker.as_str()) {
                     return refuse(format!("group {unique_name} was not created by bms2intune (it existed before, or its marker is gone): left in place"));
                 }

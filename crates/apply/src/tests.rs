@@ -5,7 +5,7 @@
 use crate::decide::{Action, Apply, ApplyInput, ExpectedVersion, Mode, Refusal};
 use crate::drive::{drive, Run, RunEnd};
 use crate::fake_tenant::{FakeTenant, Sku};
-use crate::http::Method;
+use crate::http::{Method, Response};
 use crate::journal::{Intent, Journal};
 use crate::render::{render, Line, Sign};
 use crate::rollback::Rollback;
@@ -108,6 +108,7 @@ impl Setup {
             rosters: self.rosters.clone(),
             bodies: self.bodies.clone(),
             expected_versions: self.expected_versions.clone(),
+            group_owner: None,
         }
     }
 
@@ -129,7 +130,7 @@ impl Setup {
             &mut journal,
             wave,
             &self.hash.0,
-            |r| tenant.handle(r),
+            |r, _| Ok(tenant.handle(r)),
             stop_after,
         )
         .unwrap()
@@ -149,7 +150,7 @@ impl Setup {
             &mut journal,
             wave,
             &self.hash.0,
-            |r| tenant.handle(r),
+            |r, _| Ok(tenant.handle(r)),
             stop_after,
         )
         .unwrap()
@@ -534,7 +535,7 @@ fn members_are_added_twenty_per_request_and_only_the_missing_ones() {
         &mut journal,
         1,
         &s.hash.0,
-        |r| {
+        |r, _| {
             if r.method == Method::Patch && r.path.starts_with("/v1.0/groups/") {
                 batches.push(
                     r.body.as_ref().unwrap()["members@odata.bind"]
@@ -543,7 +544,7 @@ fn members_are_added_twenty_per_request_and_only_the_missing_ones() {
                         .len(),
                 );
             }
-            t.handle(r)
+            Ok(t.handle(r))
         },
         None,
     )
@@ -628,4 +629,42 @@ fn a_close_out_step_in_a_wave_run_is_refused_before_any_write() {
         refusal(&run)
     );
     assert_eq!(tenant.writes, 0);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+    /// Writes that fail transiently, before the tenant processed them (503) or after (the
+    /// answer lost: status 0), are reconciled by reading: the run completes in the reference
+    /// state with no duplicates, and rollback still restores the start.
+    #[test]
+    fn transient_write_failures_end_in_the_reference_state(pattern in proptest::collection::vec(0u8..6, 64), lag in 0u32..3) {
+        let (expected, _) = reference();
+        let (s, mut tenant) = setup();
+        tenant.lag = lag;
+        let mut journal = s.open(&s.journal);
+        let mut machine = Apply::new(s.input(1, Mode::Execute), journal.load().unwrap());
+        let mut writes = 0usize;
+        let t = &mut tenant;
+        let run = drive(&mut machine, &mut journal, 1, &s.hash.0, |r, _| {
+            if r.method == Method::Get {
+                return Ok(t.handle(r));
+            }
+            writes += 1;
+            // At most every other write fails: a fault rate far above Graph's, without
+            // runs of failures longer than the retry budget.
+            match if writes % 2 == 0 { pattern[writes % pattern.len()] } else { 2 } {
+                0 => Ok(Response::new(503, json!({"error": {"code": "serviceUnavailable", "message": "try later"}}))),
+                1 => {
+                    t.handle(r);
+                    Err("connection reset".into())
+                }
+                _ => Ok(t.handle(r)),
+            }
+        }, None).unwrap();
+        prop_assert!(matches!(run.end, RunEnd::Done(_)), "{:?}", run.end);
+        prop_assert_eq!(tenant.duplicates(), Vec::<String>::new());
+        prop_assert_eq!(tenant.canonical(), expected);
+        s.rollback(&mut tenant, 1, Mode::Execute, None);
+        prop_assert_eq!(tenant.canonical(), setup().1.canonical());
+    }
 }

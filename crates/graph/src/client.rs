@@ -158,7 +158,20 @@ impl GraphClient {
         url: &str,
         body: Option<&Value>,
     ) -> Result<Response, GraphError> {
-        self.send_checked(method, url, body, any_json).await
+        self.send_checked(method, url, &[], body, any_json).await
+    }
+
+    /// [`send`](Self::send) with extra request headers (such as `Prefer: create-if-missing`);
+    /// never `Authorization`, which the client adds itself.
+    pub async fn send_with(
+        &self,
+        method: &str,
+        url: &str,
+        headers: &[(String, String)],
+        body: Option<&Value>,
+    ) -> Result<Response, GraphError> {
+        self.send_checked(method, url, headers, body, any_json)
+            .await
     }
 
     /// GET and parse JSON.
@@ -183,7 +196,7 @@ impl GraphClient {
                 ),
             });
         }
-        let r = self.send_checked("GET", url, None, page_json).await?;
+        let r = self.send_checked("GET", url, &[], None, page_json).await?;
         let shape: PageShape =
             serde_json::from_slice(&r.body).map_err(|e| GraphError::Unexpected {
                 url: url.into(),
@@ -200,6 +213,7 @@ impl GraphClient {
         &self,
         method: &str,
         url: &str,
+        headers: &[(String, String)],
         body: Option<&Value>,
         validate: Validate,
     ) -> Result<Response, GraphError> {
@@ -234,6 +248,9 @@ impl GraphClient {
                 .bearer_auth(token.expose())
                 .header("client-request-id", &ids.client_request_id)
                 .header("return-client-request-id", "true");
+            for (name, value) in headers {
+                request = request.header(name.as_str(), value.as_str());
+            }
             if let Some(b) = body {
                 request = request.json(b);
             }

@@ -80,6 +80,70 @@ pub const COLLECT: &[Requirement] = &[
     },
 ];
 
+/// What `apply` and `rollback` need for a wave without Conditional Access policies
+/// (`../shared/reference/live-half.md` §1.5): the writes, and the reads of the drift checks.
+/// Creating groups needs Group.Create (the app then adds itself as owner) or a broader grant.
+pub const APPLY: &[Requirement] = &[
+    Requirement {
+        permission: "Organization.Read.All",
+        also_satisfied_by: &[
+            "Organization.ReadWrite.All",
+            "Directory.Read.All",
+            "Directory.ReadWrite.All",
+        ],
+        why: "the MDM authority (coexistence) and free licence seats",
+    },
+    Requirement {
+        permission: "Group.Create",
+        also_satisfied_by: &["Group.ReadWrite.All", "Directory.ReadWrite.All"],
+        why: "creating the wave and policy groups",
+    },
+    Requirement {
+        permission: "GroupMember.ReadWrite.All",
+        also_satisfied_by: &["Group.ReadWrite.All", "Directory.ReadWrite.All"],
+        why: "adding and removing the wave's members",
+    },
+    Requirement {
+        permission: "DeviceManagementConfiguration.ReadWrite.All",
+        also_satisfied_by: &[],
+        why: "creating, assigning and deleting compliance policies and configuration profiles",
+    },
+    Requirement {
+        permission: "LicenseAssignment.ReadWrite.All",
+        also_satisfied_by: &["Group.ReadWrite.All", "Directory.ReadWrite.All"],
+        why: "assigning and removing the wave's Intune licences",
+    },
+    Requirement {
+        permission: "Policy.Read.All",
+        also_satisfied_by: &[],
+        why: "security defaults and the Conditional Access policy count (drift checks)",
+    },
+];
+
+/// What `apply` needs besides [`APPLY`] when the wave's run creates Conditional Access
+/// policies.
+pub const APPLY_CONDITIONAL_ACCESS: &[Requirement] = &[
+    Requirement {
+        permission: "Policy.ReadWrite.ConditionalAccess",
+        also_satisfied_by: &[],
+        why: "creating the report-only Conditional Access policies",
+    },
+    Requirement {
+        permission: "Application.Read.All",
+        also_satisfied_by: &["Application.ReadWrite.All", "Directory.Read.All"],
+        why: "Conditional Access policies that name applications",
+    },
+];
+
+/// Whether a grant of `granted` can change groups the app does not own (otherwise the app
+/// must add itself as owner of the groups it creates).
+pub fn can_write_any_group(granted: &BTreeSet<String>) -> bool {
+    granted.iter().any(|g| {
+        g.eq_ignore_ascii_case("Group.ReadWrite.All")
+            || g.eq_ignore_ascii_case("Directory.ReadWrite.All")
+    })
+}
+
 /// The claims of an access token the preflight uses.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TokenClaims {
@@ -89,6 +153,8 @@ pub struct TokenClaims {
     pub roles: BTreeSet<String>,
     /// Delegated permissions (device code sign-in).
     pub scopes: BTreeSet<String>,
+    /// The signed-in principal's object id (the app's service principal for app-only tokens).
+    pub oid: Option<String>,
 }
 
 /// Reads a JWT's payload without validating it; `None` when the token is not a readable JWT.
@@ -115,6 +181,7 @@ pub fn decode_claims(token: &str) -> Option<TokenClaims> {
         .unwrap_or_default();
     Some(TokenClaims {
         tid: obj.get("tid").and_then(|t| t.as_str()).map(str::to_string),
+        oid: obj.get("oid").and_then(|t| t.as_str()).map(str::to_string),
         roles,
         scopes,
     })
@@ -161,6 +228,8 @@ pub struct PreflightReport {
     pub intune: IntuneSubscription,
     /// Things the admin should know (printed as warnings).
     pub notes: Vec<String>,
+    /// The signed-in principal's object id (`oid`), when the token is a readable JWT.
+    pub principal_id: Option<String>,
 }
 
 /// Why the run cannot go on.
@@ -322,6 +391,7 @@ pub async fn preflight(
         source,
         intune,
         notes,
+        principal_id: claims.and_then(|c| c.oid),
     })
 }
 
