@@ -652,7 +652,7 @@ proptest! {
             writes += 1;
             // At most every other write fails: a fault rate far above Graph's, without
             // runs of failures longer than the retry budget.
-            match if writes % 2 == 0 { pattern[writes % pattern.len()] } else { 2 } {
+            match if writes.is_multiple_of(2) { pattern[writes % pattern.len()] } else { 2 } {
                 0 => Ok(Response::new(503, json!({"error": {"code": "serviceUnavailable", "message": "try later"}}))),
                 1 => {
                     t.handle(r);
