@@ -95,6 +95,16 @@ fn bms_files(dir: &Path) -> Result<Vec<PathBuf>> {
 }
 
 impl ConnectionArgs {
+    /// Uses `tenant` when neither `--tenant-id` nor AZURE_TENANT_ID names one (apply and
+    /// rollback: the plan's tenant).
+    pub fn or_tenant(mut self, tenant: &str) -> Self {
+        let from_env = std::env::var("AZURE_TENANT_ID").is_ok_and(|v| !v.trim().is_empty());
+        if self.tenant_id.is_none() && !from_env {
+            self.tenant_id = Some(tenant.to_string());
+        }
+        self
+    }
+
     /// The connection these flags and the Azure environment variables describe; an incomplete
     /// or contradictory set is bad input (exit 2). Shared by every command that talks to Graph.
     pub fn resolve(self) -> Result<Connection> {

@@ -11,3 +11,9 @@ pub struct BadInput(pub String);
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct GateFailed(pub String);
+
+/// `apply` stopped at a manual step (turning on coexistence) that a later step of the wave
+/// waits for: nothing failed; do the step and run again (exit 5).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct WaitingForManualStep(pub String);

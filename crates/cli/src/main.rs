@@ -6,8 +6,9 @@
 //!
 //! Exit codes: 0 success; 1 the output could not be written or another runtime failure;
 //! 2 bad input (snapshot files, config, options) or bad usage; 3 findings at or above the
-//! `--fail-on` severity (the output is still written).
+//! `--fail-on` severity (the output is still written); 5 `apply` waits for a manual step.
 
+mod apply;
 mod collect;
 mod errors;
 mod import;
@@ -24,7 +25,7 @@ use bms2intune_simulation::SimulationInput;
 use bms2intune_snapshot::{read_snapshot, InputError};
 use bms2intune_waves::{plan_waves, WaveOptions, WavesFile};
 use clap::{Args, Parser, Subcommand};
-use errors::{BadInput, GateFailed};
+use errors::{BadInput, GateFailed, WaitingForManualStep};
 use output::OutputKind;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -85,6 +86,22 @@ enum Command {
     /// Checks the app's permissions first and names every missing one (exit 2). Reads are
     /// paced at Microsoft's documented limits. The folder appears all at once or not at all.
     Collect(collect::CollectArgs),
+    /// Carry out one wave of a plan in the tenant through Microsoft Graph. A dry run by
+    /// default: reads the tenant and prints what it would create, add, assign and license
+    /// (`+ create`, `~ assign`, `= already done`, `! manual`); `--execute` makes the changes.
+    ///
+    /// The run includes the tenant-wide steps the wave depends on (groups, policies and their
+    /// assignments) that are not done yet, never another wave's licences. It refuses a plan
+    /// for another tenant, a plan changed since the wave started, and any drift since the
+    /// snapshot (exit 2, nothing written). Coexistence is never turned on silently: the run
+    /// prints the manual step and stops before licences until Graph shows it done (exit 5).
+    /// Every write is journaled in apply-journal.sqlite beside plan.json: after a crash the
+    /// same command resumes; a second run changes nothing.
+    Apply(apply::WaveArgs),
+    /// Undo, newest first, what `apply` did for a wave (from the journal): licences removed,
+    /// members removed, assignments restored, created objects deleted. Refuses anything the
+    /// tool did not create. A dry run by default; `--execute` makes the changes.
+    Rollback(apply::WaveArgs),
 }
 
 #[derive(Subcommand)]
@@ -243,6 +260,9 @@ fn main() -> ExitCode {
             } else if let Some(bad) = err.downcast_ref::<BadInput>() {
                 eprintln!("error: {bad}");
                 ExitCode::from(2)
+            } else if let Some(waiting) = err.downcast_ref::<WaitingForManualStep>() {
+                eprintln!("{waiting}");
+                ExitCode::from(5)
             } else if let Some(gate) = err.downcast_ref::<GateFailed>() {
                 eprintln!("{gate}");
                 ExitCode::from(3)
@@ -281,6 +301,8 @@ fn run(cli: Cli) -> Result<()> {
         Command::Synth(args) => synth(args),
         Command::Plan(args) => plan(args),
         Command::Collect(args) => collect::collect(args),
+        Command::Apply(args) => apply::apply(args),
+        Command::Rollback(args) => apply::rollback(args),
     }
 }
 

@@ -345,8 +345,79 @@ pub fn process_due(store: &mut Store, now: Instant) {
     }
 }
 
+/// Takes back what a group's licence gave users who are no longer covered by it: members
+/// who left, SKUs the group lost, or every grant of a deleted group. Each such user loses
+/// the group's `licenseAssignmentStates` entry, and the SKU too when the group gave it (a
+/// licence the user held directly stays); the seat is freed.
+fn withdraw(store: &mut Store, gid: &str, members: &[Box<str>], licenses: &[(String, Vec<Value>)]) {
+    let covered = |uid: &str, sku: &str| {
+        members.iter().any(|m| m.as_ref() == uid)
+            && licenses.iter().any(|(s, _)| s.eq_ignore_ascii_case(sku))
+    };
+    let stale: Vec<(Box<str>, String)> = store
+        .group_grants
+        .iter()
+        .filter(|(g, u, s)| g.as_ref() == gid && !covered(u, s))
+        .map(|(_, u, s)| (u.clone(), s.clone()))
+        .collect();
+    for (uid, s) in &stale {
+        store
+            .group_grants
+            .remove(&(Box::from(gid), uid.clone(), s.clone()));
+        let Some(mut user) = store.value_of(Coll::Users, uid) else {
+            continue;
+        };
+        let sku_obj = sku(store, s).map(|(_, v)| v);
+        if revoke(&mut user, s, sku_obj.as_ref()) {
+            consume(store, s, -1);
+        }
+        if let Some(e) = store.coll_mut(Coll::Users).get_mut(uid) {
+            e.set_value(&user);
+        }
+    }
+    // Every user's entry from this group that no longer applies goes.
+    let holders: Vec<Box<str>> = store
+        .coll(Coll::Users)
+        .live()
+        .filter(|e| {
+            let text = store.text(e);
+            text.contains("\"assignedByGroup\"") && text.contains(gid)
+        })
+        .map(|e| e.id.clone())
+        .collect();
+    for uid in holders {
+        let Some(mut user) = store.value_of(Coll::Users, &uid) else {
+            continue;
+        };
+        let Some(states) = user
+            .get_mut("licenseAssignmentStates")
+            .and_then(Value::as_array_mut)
+        else {
+            continue;
+        };
+        let before = states.len();
+        states.retain(|st| {
+            st.get("assignedByGroup").and_then(Value::as_str) != Some(gid)
+                || st
+                    .get("skuId")
+                    .and_then(Value::as_str)
+                    .is_some_and(|s| covered(&uid, s))
+        });
+        if states.len() == before {
+            continue;
+        }
+        if states.is_empty() {
+            user.remove("licenseAssignmentStates");
+        }
+        if let Some(e) = store.coll_mut(Coll::Users).get_mut(&uid) {
+            e.set_value(&user);
+        }
+    }
+}
+
 fn process_group(store: &mut Store, gid: &str) {
     let Some(group) = store.value_of(Coll::Groups, gid) else {
+        withdraw(store, gid, &[], &[]);
         return;
     };
     let licenses: Vec<(String, Vec<Value>)> = group
@@ -370,6 +441,7 @@ fn process_group(store: &mut Store, gid: &str) {
         .filter(|(_, k)| *k == Kind::User)
         .map(|(id, _)| id)
         .collect();
+    withdraw(store, gid, &users, &licenses);
     let mut errors: Vec<Value> = Vec::new();
     for uid in users {
         let Some(mut user) = store.value_of(Coll::Users, &uid) else {
@@ -406,6 +478,9 @@ fn process_group(store: &mut Store, gid: &str) {
             } else if free_seats(&sku_obj) >= 1 {
                 grant(&mut user, s, disabled, &sku_obj);
                 consume(store, s, 1);
+                store
+                    .group_grants
+                    .insert((Box::from(gid), uid.clone(), s.clone()));
                 ("Active", "None")
             } else {
                 errors.push(json!({"@odata.type": "#microsoft.graph.user", "id": uid.as_ref()}));

@@ -408,6 +408,10 @@ pub struct Store {
     pub members: HashMap<Box<str>, Members>,
     pub device_management: Map<String, Value>,
     pub license_jobs: Vec<LicenseJob>,
+    /// Licences a group gave a user that the user did not hold before (group, user, SKU in
+    /// lower case): what Entra takes away again when the user leaves the group, the group
+    /// loses the licence or is deleted.
+    pub group_grants: std::collections::BTreeSet<(Box<str>, Box<str>, String)>,
 }
 
 impl Store {

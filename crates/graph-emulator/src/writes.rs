@@ -331,6 +331,8 @@ pub fn delete(store: &mut Store, coll: Coll, id: &str, now: Instant) -> Reply {
             }
         }
     }
+    let licensed =
+        coll == Coll::Groups && store.group_grants.iter().any(|(g, _, _)| g.as_ref() == id);
     let removed = store.coll_mut(coll).remove(id);
     if coll == Coll::Groups {
         if let Some(e) = removed {
@@ -338,6 +340,13 @@ pub fn delete(store: &mut Store, coll: Coll, id: &str, now: Instant) -> Reply {
             for m in store.members.values_mut() {
                 m.remove(&e.id);
             }
+        }
+        // Entra takes the deleted group's licences back from its members, asynchronously.
+        if licensed {
+            store.license_jobs.push(crate::store::LicenseJob {
+                group_id: id.to_string(),
+                due: now,
+            });
         }
     }
     Reply::empty(204)
