@@ -54,7 +54,7 @@ pub fn batch(sh: &Shared, caller: &Caller, api: Api, body: Option<&Value>) -> Re
     }
     // Execute in an order that honours dependsOn.
     let mut status: HashMap<String, u16> = HashMap::new();
-    let mut out: Vec<Value> = Vec::new();
+    let mut out: Vec<String> = Vec::new();
     let mut pending: Vec<&Value> = requests.iter().collect();
     while !pending.is_empty() {
         let ready = pending
@@ -89,7 +89,16 @@ pub fn batch(sh: &Shared, caller: &Caller, api: Api, body: Option<&Value>) -> Re
             out.swap(i, j);
         }
     }
-    Reply::json(200, &json!({"responses": out}))
+    let mut body = String::with_capacity(16 + out.iter().map(String::len).sum::<usize>());
+    body.push_str("{\"responses\":[");
+    for (i, r) in out.iter().enumerate() {
+        if i > 0 {
+            body.push(',');
+        }
+        body.push_str(r);
+    }
+    body.push_str("]}");
+    Reply::raw(200, body)
 }
 
 fn id_text(v: &Value) -> Option<String> {
@@ -164,7 +173,9 @@ fn run_one(sh: &Shared, caller: &Caller, api: Api, r: &Value) -> Reply {
     sh.execute(caller, &req, true).0
 }
 
-fn response_json(id: &str, reply: &Reply) -> Value {
+/// One inner response as JSON text. Its body is already JSON text (a page of stored objects):
+/// it is embedded as it is, not parsed and written again.
+fn response_json(id: &str, reply: &Reply) -> String {
     let mut headers = Map::new();
     for (k, v) in &reply.headers {
         if k.eq_ignore_ascii_case("request-id") {
@@ -172,9 +183,36 @@ fn response_json(id: &str, reply: &Reply) -> Value {
         }
         headers.insert(k.clone(), Value::String(v.clone()));
     }
-    let mut out = json!({"id": id, "status": reply.status, "headers": headers});
-    if let Body::Json(_) = reply.body {
-        out["body"] = reply.body_value().unwrap_or(Value::Null);
+    let mut out = json!({"id": id, "status": reply.status, "headers": headers}).to_string();
+    if let Body::Json(text) = &reply.body {
+        out.pop(); // '}'
+        out.push_str(",\"body\":");
+        out.push_str(text);
+        out.push('}');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inner_bodies_are_embedded_as_their_text() {
+        let reply = Reply::raw(200, r#"{"value":[{"id":"1","b":[1,2]}]}"#.into())
+            .with_header("Content-Type", "application/json");
+        let text = response_json("7", &reply);
+        let v: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["id"], "7");
+        assert_eq!(v["status"], 200);
+        assert_eq!(v["headers"]["Content-Type"], "application/json");
+        assert_eq!(v["body"]["value"][0]["b"][1], 2);
+        assert!(
+            text.ends_with(r#","body":{"value":[{"id":"1","b":[1,2]}]}}"#),
+            "{text}"
+        );
+        let empty = response_json("8", &Reply::empty(204));
+        let v: Value = serde_json::from_str(&empty).unwrap();
+        assert!(v.get("body").is_none());
+    }
 }

@@ -92,7 +92,8 @@ impl Reply {
         self
     }
 
-    /// The body as a JSON value (for `$batch`, whose inner bodies are JSON, not text).
+    /// The body as a JSON value.
+    #[cfg(test)]
     pub fn body_value(&self) -> Option<Value> {
         match &self.body {
             Body::Empty => None,
