@@ -14,6 +14,7 @@ use crate::error::{decode_error_body, GraphError, RequestIds};
 use crate::pacing::{classify, cost, resource_path, Pacer, Service};
 use crate::retry::{parse_retry_after, retryable_status, RetryPolicy};
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::Value;
 use std::sync::Arc;
 use std::time::Duration;
@@ -99,10 +100,23 @@ fn any_json(body: &[u8]) -> Result<(), String> {
         .map_err(|e| format!("the answer is not complete JSON ({e})"))
 }
 
-fn page_json(body: &[u8]) -> Result<(), String> {
+/// Checks a page and reads its shape in the same pass (a page is parsed once).
+fn page_json(body: &[u8]) -> Result<PageShape, String> {
     serde_json::from_slice::<PageShape>(body)
-        .map(|_| ())
         .map_err(|e| format!("the page is incomplete or not a Graph collection ({e})"))
+}
+
+impl Page {
+    /// A page whose bytes were already read (a `$batch` inner body), checked like
+    /// [`GraphClient::get_page`] checks one; `Err` says what is wrong with it.
+    pub fn from_raw(raw: Vec<u8>) -> Result<Page, String> {
+        let shape = page_json(&raw)?;
+        Ok(Page {
+            items: shape.value.len(),
+            next_link: shape.next_link,
+            raw,
+        })
+    }
 }
 
 impl GraphClient {
@@ -196,12 +210,7 @@ impl GraphClient {
                 ),
             });
         }
-        let r = self.send_checked("GET", url, &[], None, page_json).await?;
-        let shape: PageShape =
-            serde_json::from_slice(&r.body).map_err(|e| GraphError::Unexpected {
-                url: url.into(),
-                detail: e.to_string(),
-            })?;
+        let (r, shape) = self.send_parsed("GET", url, &[], None, page_json).await?;
         Ok(Page {
             items: shape.value.len(),
             next_link: shape.next_link,
@@ -217,6 +226,22 @@ impl GraphClient {
         body: Option<&Value>,
         validate: Validate,
     ) -> Result<Response, GraphError> {
+        self.send_parsed(method, url, headers, body, validate)
+            .await
+            .map(|(response, ())| response)
+    }
+
+    /// The request loop behind every call. `validate` checks a successful body and may read
+    /// from it what the caller needs (a page's shape), so the body is parsed once; `Err`
+    /// means the answer was cut off or garbled and is retried like a dropped connection.
+    async fn send_parsed<T>(
+        &self,
+        method: &str,
+        url: &str,
+        headers: &[(String, String)],
+        body: Option<&Value>,
+        validate: impl Fn(&[u8]) -> Result<T, String>,
+    ) -> Result<(Response, T), GraphError> {
         let inner = &*self.inner;
         let (path, query) = resource_path(url);
         let service = classify(path);
@@ -294,12 +319,13 @@ impl GraphClient {
                     );
                     if (200..300).contains(&status) {
                         match validate(&bytes) {
-                            Ok(()) => {
-                                return Ok(Response {
+                            Ok(parsed) => {
+                                let response = Response {
                                     status,
-                                    body: bytes.to_vec(),
+                                    body: Vec::from(bytes),
                                     ids,
-                                })
+                                };
+                                return Ok((response, parsed));
                             }
                             Err(detail) => detail,
                         }
@@ -366,19 +392,27 @@ impl GraphClient {
     }
 
     /// Reads every page of a collection, following `@odata.nextLink` verbatim, and hands each
-    /// page to `on_page` as it arrives.
+    /// page to `on_page` as it arrives. The next page is already being read while `on_page`
+    /// handles the current one (pages still arrive in order; on an error the read ahead is
+    /// cancelled).
     pub async fn for_each_page<E: From<GraphError>>(
         &self,
         first_url: &str,
         mut on_page: impl FnMut(Page) -> Result<(), E>,
     ) -> Result<(), E> {
-        let mut next = Some(first_url.to_string());
-        while let Some(url) = next {
-            let page = self.get_page(&url).await?;
-            next = page.next_link.clone();
+        let mut next = Some(self.read_ahead(first_url.to_string()));
+        while let Some(pending) = next.take() {
+            let page = pending.finish(first_url).await?;
+            next = page.next_link.clone().map(|link| self.read_ahead(link));
             on_page(page)?;
         }
         Ok(())
+    }
+
+    /// Starts reading one page on its own task.
+    fn read_ahead(&self, url: String) -> ReadAhead {
+        let client = self.clone();
+        ReadAhead(tokio::spawn(async move { client.get_page(&url).await }))
     }
 
     /// Reads every item of a (small) collection into memory.
@@ -410,13 +444,37 @@ impl GraphClient {
         api: &str,
         relative_urls: &[String],
     ) -> Vec<Result<Value, GraphError>> {
+        self.batch_get_raw(api, relative_urls)
+            .await
+            .into_iter()
+            .zip(relative_urls)
+            .map(|(result, url)| {
+                result.and_then(|raw| {
+                    serde_json::from_str(raw.get()).map_err(|e| GraphError::Unexpected {
+                        url: url.clone(),
+                        detail: e.to_string(),
+                    })
+                })
+            })
+            .collect()
+    }
+
+    /// [`batch_get`](Self::batch_get) handing back each inner body as the JSON text Graph
+    /// sent (`null` when it sent none), for callers that store it as it is: the envelope is
+    /// parsed once and the bodies are not parsed again.
+    pub async fn batch_get_raw(
+        &self,
+        api: &str,
+        relative_urls: &[String],
+    ) -> Vec<Result<Box<RawValue>, GraphError>> {
         assert!(
             relative_urls.len() <= BATCH_LIMIT,
             "at most {BATCH_LIMIT} requests per $batch"
         );
         let inner = &*self.inner;
         let batch_url = self.url(api, "/$batch");
-        let mut results: Vec<Option<Result<Value, GraphError>>> = vec![None; relative_urls.len()];
+        let mut results: Vec<Option<Result<Box<RawValue>, GraphError>>> =
+            vec![None; relative_urls.len()];
         let mut pending: Vec<usize> = (0..relative_urls.len()).collect();
         let mut round = 0u32;
         while !pending.is_empty() {
@@ -464,7 +522,7 @@ impl GraphClient {
                 let url = format!("{}{}", self.endpoints().api(api), relative_urls[i]);
                 let service = classify(resource_path(&relative_urls[i]).0);
                 if (200..300).contains(&r.status) {
-                    results[i] = Some(Ok(r.body));
+                    results[i] = Some(Ok(r.body.unwrap_or_else(null_body)));
                 } else if retryable_status(r.status, true) && round < inner.retry.max_attempts {
                     inner.pacer.record(service, r.status == 429);
                     let after = r.header("retry-after").and_then(|v| parse_retry_after(&v));
@@ -483,8 +541,8 @@ impl GraphClient {
                         ids: answer.ids.clone(),
                     }));
                 } else {
-                    let bytes = serde_json::to_vec(&r.body).unwrap_or_default();
-                    let (code, message) = decode_error_body(r.status, &bytes);
+                    let bytes = r.body.as_ref().map_or("", |b| b.get()).as_bytes();
+                    let (code, message) = decode_error_body(r.status, bytes);
                     results[i] = Some(Err(GraphError::Status {
                         method: "GET".into(),
                         url,
@@ -539,6 +597,27 @@ impl GraphClient {
     }
 }
 
+/// A page being read on its own task; dropping it cancels the read.
+struct ReadAhead(tokio::task::JoinHandle<Result<Page, GraphError>>);
+
+impl ReadAhead {
+    async fn finish(mut self, collection: &str) -> Result<Page, GraphError> {
+        match (&mut self.0).await {
+            Ok(page) => page,
+            Err(e) => Err(GraphError::Unexpected {
+                url: collection.into(),
+                detail: format!("the page reader stopped: {e}"),
+            }),
+        }
+    }
+}
+
+impl Drop for ReadAhead {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 /// Graph's limit of requests in one JSON batch.
 pub const BATCH_LIMIT: usize = 20;
 
@@ -554,7 +633,11 @@ struct BatchItem {
     #[serde(default)]
     headers: serde_json::Map<String, Value>,
     #[serde(default)]
-    body: Value,
+    body: Option<Box<RawValue>>,
+}
+
+fn null_body() -> Box<RawValue> {
+    RawValue::from_string("null".into()).expect("null is JSON")
 }
 
 impl BatchItem {

@@ -7,7 +7,7 @@
 //! CLI stages them and renames the folder into place only when everything arrived): any
 //! failure returns an error and nothing is kept.
 
-use crate::client::{GraphClient, BATCH_LIMIT};
+use crate::client::{GraphClient, Page, BATCH_LIMIT};
 use crate::collections::{collection, group_members_url, Collection, Layout, BETA_CONFIGURATIONS};
 use crate::error::GraphError;
 use crate::pacing::{Service, ServiceStats, TenantSize};
@@ -146,25 +146,24 @@ pub async fn collect(
     let intune = async {
         let mut counts = BTreeMap::new();
         if options.intune {
-            counts.insert(
-                "managedDevices",
-                pages(
-                    client,
-                    collection("managedDevices"),
-                    sink,
-                    &bars,
-                    |_| Ok(()),
-                )
-                .await?,
+            // Managed devices and the policies have separate budgets: read side by side.
+            let managed = pages(
+                client,
+                collection("managedDevices"),
+                sink,
+                &bars,
+                |_| Ok(()),
             );
-            counts.insert(
-                "deviceCompliancePolicies",
-                whole(client, collection("deviceCompliancePolicies"), sink, &bars).await?,
-            );
-            counts.insert(
-                "deviceConfigurations",
-                configurations(client, sink, &bars).await?,
-            );
+            let policies = async {
+                let compliance =
+                    whole(client, collection("deviceCompliancePolicies"), sink, &bars).await?;
+                let configurations = configurations(client, sink, &bars).await?;
+                Ok::<_, CollectError>((compliance, configurations))
+            };
+            let (managed, (compliance, configurations)) = tokio::try_join!(managed, policies)?;
+            counts.insert("managedDevices", managed);
+            counts.insert("deviceCompliancePolicies", compliance);
+            counts.insert("deviceConfigurations", configurations);
         }
         Ok::<_, CollectError>(counts)
     };
@@ -313,7 +312,7 @@ async fn members(
         let ids: Vec<String> = chunk.to_vec();
         set.spawn(async move {
             let urls: Vec<String> = ids.iter().map(|id| group_members_url(id)).collect();
-            let results = client.batch_get("v1.0", &urls).await;
+            let results = client.batch_get_raw("v1.0", &urls).await;
             (ids, results)
         });
     };
@@ -329,8 +328,8 @@ async fn members(
             spawn(&mut running, chunk);
         }
         for (id, result) in ids.iter().zip(results) {
-            let body = match result {
-                Ok(body) => body,
+            let raw = match result {
+                Ok(raw) => raw,
                 Err(e) if e.status() == Some(404) => {
                     notes.push(format!(
                         "group {id} was deleted while collecting; its members are unknown"
@@ -342,14 +341,15 @@ async fn members(
                     return Err(e.into());
                 }
             };
+            // The inner body is stored as Graph sent it: checked and read once, not rebuilt.
+            let page = Page::from_raw(String::from(Box::<str>::from(raw)).into_bytes())
+                .map_err(|e| CollectError::Unexpected(format!("members of group {id}: {e}")))?;
             let mut page_no = 1u32;
-            let mut next = write_member_page(sink, id, page_no, &body, &mut memberships)?;
+            let mut next = write_member_page(sink, id, page_no, page, &mut memberships)?;
             while let Some(link) = next {
                 page_no += 1;
                 let page = client.get_page(&link).await?;
-                let body: Value = serde_json::from_slice(&page.raw)
-                    .map_err(|e| CollectError::Unexpected(format!("members of {id}: {e}")))?;
-                next = write_member_page(sink, id, page_no, &body, &mut memberships)?;
+                next = write_member_page(sink, id, page_no, page, &mut memberships)?;
             }
             groups += 1;
             bar.inc(1);
@@ -363,30 +363,15 @@ fn write_member_page(
     sink: Sink<'_>,
     group: &str,
     page_no: u32,
-    body: &Value,
+    page: Page,
     memberships: &mut u64,
 ) -> Result<Option<String>, CollectError> {
-    let items = body
-        .get("value")
-        .and_then(|v| v.as_array())
-        .ok_or_else(|| {
-            CollectError::Unexpected(format!(
-                "members of group {group}: the answer has no value array"
-            ))
-        })?;
-    *memberships += items.len() as u64;
+    *memberships += page.items as u64;
     let file = if page_no == 1 {
         format!("graph/groupMembers/{group}.json")
     } else {
         format!("graph/groupMembers/{group}.{page_no}.json")
     };
-    let bytes = serde_json::to_vec(body).map_err(|e| CollectError::Write {
-        file: file.clone(),
-        detail: e.to_string(),
-    })?;
-    write(sink, &file, &bytes)?;
-    Ok(body
-        .get("@odata.nextLink")
-        .and_then(|v| v.as_str())
-        .map(str::to_string))
+    write(sink, &file, &page.raw)?;
+    Ok(page.next_link)
 }
