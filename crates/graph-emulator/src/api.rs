@@ -385,7 +385,6 @@ fn list(
             && shown_in(coll, e, req.api)
             && filter.as_ref().is_none_or(|f| f.matches(&store.text(e)))
     };
-    let mut body = String::with_capacity(256 + size.min(1000) * 512);
     let mut pos = start;
     let mut picked: Vec<&Entry> = Vec::with_capacity(size.min(1000));
     while pos < entries.len() && picked.len() < size {
@@ -398,17 +397,10 @@ fn list(
     }
     // A page of snapshot-backed objects lies in one file, mostly contiguous: one read.
     let block = store.block(&picked);
-    let mut items = String::new();
-    for (i, e) in picked.iter().enumerate() {
-        if i > 0 {
-            items.push(',');
-        }
-        match block.as_ref().and_then(|b| b.text(e)) {
-            Some(text) => r.item(e, text, &mut items),
-            None => r.item(e, &store.text(e), &mut items),
-        }
-    }
     let more = entries[pos.min(entries.len())..].iter().flatten().any(keep);
+    // The stored bytes bound the projected items: the body is allocated once.
+    let estimate = block.as_ref().map_or(picked.len() * 512, |b| b.byte_len());
+    let mut body = String::with_capacity(1024 + estimate);
     body.push_str("{\"@odata.context\":");
     body.push_str(&serde_json::to_string(&context(sh, req, coll, q, false)).unwrap_or_default());
     if start == 0
@@ -424,7 +416,15 @@ fn list(
         body.push_str(&serde_json::to_string(&next_link(sh, req, q, pos)).unwrap_or_default());
     }
     body.push_str(",\"value\":[");
-    body.push_str(&items);
+    for (i, e) in picked.iter().enumerate() {
+        if i > 0 {
+            body.push(',');
+        }
+        match block.as_ref().and_then(|b| b.text(e)) {
+            Some(text) => r.item(e, text, &mut body),
+            None => r.item(e, &store.text(e), &mut body),
+        }
+    }
     body.push_str("]}");
     Reply::raw(200, body)
 }

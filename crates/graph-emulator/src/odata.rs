@@ -205,7 +205,17 @@ impl Render<'_> {
                             out.push(',');
                         }
                         first = false;
-                        out.push_str(&serde_json::to_string(k.as_ref()).unwrap_or_default());
+                        match k {
+                            // Borrowed: the stored name has no escapes, so it is its own JSON.
+                            std::borrow::Cow::Borrowed(name) => {
+                                out.push('"');
+                                out.push_str(name);
+                                out.push('"');
+                            }
+                            std::borrow::Cow::Owned(name) => out.push_str(
+                                &serde_json::to_string(name.as_str()).unwrap_or_default(),
+                            ),
+                        }
                         out.push(':');
                         out.push_str(v.get());
                     }

@@ -35,6 +35,11 @@ pub struct Block {
 }
 
 impl Block {
+    /// Bytes read.
+    pub fn byte_len(&self) -> usize {
+        self.bytes.len()
+    }
+
     /// The entry's compact JSON, when it lies in this block.
     pub fn text(&self, entry: &Entry) -> Option<&str> {
         let Text::File { file, offset, len } = entry.text else {
