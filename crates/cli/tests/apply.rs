@@ -1,0 +1,507 @@
+//! End-to-end tests of `bms2intune apply` and `rollback` against the Graph emulator serving
+//! the sample tenant: a dry run changes nothing; `--execute` creates the wave's objects and
+//! stops before licences until coexistence reads as done (exit 5); a second run writes
+//! nothing; rollback restores the starting state object by object; `apply --execute` killed
+//! at random points always resumes to the same state without duplicates; faults and
+//! throttling do not change the outcome; a plan for another tenant is refused; no secret or
+//! token reaches the journal or the debug log.
+
+use graph_emulator::{Config, Emulator, ThrottleMode};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+const CLIENT_ID: &str = "0c0ffee0-0000-4000-8000-000000000001";
+const SECRET: &str = "Sup3r-Secret-Value~for.apply.tests";
+
+fn sample() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/contoso")
+}
+
+/// The sample's plan, made once per test binary; each test copies it to its own folder (the
+/// journal lives beside plan.json).
+fn planned() -> &'static Path {
+    static PLAN: OnceLock<tempfile::TempDir> = OnceLock::new();
+    PLAN.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let o = Command::new(env!("CARGO_BIN_EXE_bms2intune"))
+            .args(["plan", "--snapshot"])
+            .arg(sample())
+            .arg("--out")
+            .arg(dir.path().join("plan"))
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        dir
+    })
+    .path()
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        let target = to.join(p.file_name().unwrap());
+        if p.is_dir() {
+            copy_dir(&p, &target);
+        } else {
+            std::fs::copy(&p, &target).unwrap();
+        }
+    }
+}
+
+/// A private copy of the sample's plan folder.
+fn plan_copy() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan");
+    copy_dir(&planned().join("plan"), &plan);
+    (dir, plan)
+}
+
+/// An emulator serving the sample on its own runtime.
+struct Served {
+    runtime: tokio::runtime::Runtime,
+    emulator: Option<Emulator>,
+}
+
+impl Served {
+    fn start(configure: impl FnOnce(&mut Config)) -> Served {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let mut config = Config::new(sample());
+        config.license_processing = Duration::ZERO;
+        configure(&mut config);
+        let emulator = runtime.block_on(Emulator::start(config)).unwrap();
+        Served {
+            runtime,
+            emulator: Some(emulator),
+        }
+    }
+
+    fn emulator(&self) -> &Emulator {
+        self.emulator.as_ref().unwrap()
+    }
+
+    fn state(&self) -> Value {
+        self.emulator().state()
+    }
+
+    /// `bms2intune <command> --plan … --wave 1 [extra]` against this emulator.
+    fn command(&self, command: &str, plan: &Path, extra: &[&str]) -> Command {
+        let url = self.emulator().base_url().to_string();
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_bms2intune"));
+        cmd.arg(command)
+            .arg("--plan")
+            .arg(plan.join("plan.json"))
+            .args(["--wave", "1", "--client-id", CLIENT_ID])
+            .args(["--graph-url", &url, "--authority-url", &url])
+            .args(extra)
+            .env_remove("AZURE_TENANT_ID")
+            .env_remove("AZURE_CLIENT_CERTIFICATE_PATH")
+            .env_remove("AZURE_FEDERATED_TOKEN_FILE")
+            .env("AZURE_CLIENT_SECRET", SECRET);
+        cmd
+    }
+
+    fn run(&self, command: &str, plan: &Path, extra: &[&str]) -> Output {
+        self.command(command, plan, extra).output().unwrap()
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        if let Some(e) = self.emulator.take() {
+            self.runtime.block_on(e.stop());
+        }
+    }
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().unwrap_or(-1)
+}
+
+/// The state without what differs between equal runs: object ids (created objects get new
+/// ones), timestamps, and the ids of created groups where they are referenced.
+fn normalized(state: &Value) -> Value {
+    fn strip(v: &Value) -> Value {
+        match v {
+            Value::Object(m) => Value::Object(
+                m.iter()
+                    .filter(|(k, _)| {
+                        k.as_str() != "id"
+                            && k.as_str() != "assignedByGroup"
+                            && !k.ends_with("DateTime")
+                    })
+                    .map(|(k, v)| (k.clone(), strip(v)))
+                    .collect(),
+            ),
+            Value::Array(a) => {
+                let mut items: Vec<Value> = a.iter().map(strip).collect();
+                items.sort_by_key(|x| x.to_string());
+                Value::Array(items)
+            }
+            other => other.clone(),
+        }
+    }
+    let names: BTreeMap<&str, &str> = state["collections"]["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            (
+                g["id"].as_str().unwrap_or(""),
+                g["displayName"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    let members: BTreeMap<String, Value> = state["groupMembers"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(g, m)| (names.get(g.as_str()).unwrap_or(&"?").to_string(), m.clone()))
+        .collect();
+    serde_json::json!({
+        "collections": strip(&state["collections"]),
+        "groupMembers": members,
+    })
+}
+
+/// Objects that carry the same bms2intune marker more than once.
+fn duplicates(state: &Value) -> Vec<String> {
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for list in state["collections"].as_object().unwrap().values() {
+        for o in list.as_array().into_iter().flatten() {
+            let d = o["description"].as_str().unwrap_or("");
+            if let Some(at) = d.find("[bms2intune plan:") {
+                *seen.entry(d[at..].to_string()).or_default() += 1;
+            }
+        }
+    }
+    seen.into_iter()
+        .filter(|(_, n)| *n > 1)
+        .map(|(m, n)| format!("{m} x{n}"))
+        .collect()
+}
+
+/// What rollback cannot give back: the MDM authority (coexistence is one-way) and Entra's
+/// record of service plans a removed licence had (`assignedPlans` keeps them as `Deleted`).
+fn restorable(state: &Value) -> Value {
+    let mut s = state.clone();
+    for org in s["collections"]["organization"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+    {
+        org.as_object_mut()
+            .unwrap()
+            .remove("mobileDeviceManagementAuthority");
+    }
+    for user in s["collections"]["users"].as_array_mut().unwrap().iter_mut() {
+        user.as_object_mut().unwrap().remove("assignedPlans");
+    }
+    s
+}
+
+/// The number of the wave run's create-policy steps: parity's objects (`graph/`), not the
+/// optional baseline's (`baseline/`), which no wave depends on.
+fn created_objects(plan: &Path) -> usize {
+    let p: Value =
+        serde_json::from_str(&std::fs::read_to_string(plan.join("plan.json")).unwrap()).unwrap();
+    p["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| {
+            s["kind"] == "create-policy"
+                && s["wave"].is_null()
+                && s["target"]["file"]
+                    .as_str()
+                    .is_some_and(|f| f.starts_with("graph/"))
+        })
+        .count()
+}
+
+fn marked_objects(state: &Value) -> usize {
+    state["collections"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|l| l.as_array().into_iter().flatten())
+        .filter(|o| {
+            o["description"]
+                .as_str()
+                .is_some_and(|d| d.contains("[bms2intune plan:"))
+        })
+        .count()
+}
+
+#[test]
+fn dry_run_execute_second_execute_and_rollback_walk_through_a_wave() {
+    let served = Served::start(|_| {});
+    let (_dir, plan) = plan_copy();
+    let start = served.state();
+
+    let dry = served.run("apply", &plan, &[]);
+    assert_eq!(code(&dry), 0, "{}", text(&dry));
+    assert!(text(&dry).contains("+ create"), "{}", text(&dry));
+    assert!(text(&dry).contains("Dry run: nothing was changed"));
+    assert_eq!(served.state(), start, "a dry run changes nothing");
+    assert!(
+        !plan.join("apply-journal.sqlite").exists(),
+        "a dry run writes no journal"
+    );
+
+    // The first run creates and assigns everything, then waits for the manual coexistence
+    // step: no licence yet.
+    let first = served.run("apply", &plan, &["--execute"]);
+    assert_eq!(code(&first), 5, "{}", text(&first));
+    assert!(text(&first).contains("Turn on coexistence"), "{}", text(&first));
+    let after_first = served.state();
+    let objects = created_objects(&plan);
+    assert_eq!(marked_objects(&after_first), objects + 1, "policies and the wave group");
+    assert_eq!(
+        after_first["collections"]["subscribedSkus"], start["collections"]["subscribedSkus"],
+        "no seat is used before coexistence"
+    );
+
+    served.emulator().set_mdm_authority("intune");
+    let second = served.run("apply", &plan, &["--execute"]);
+    assert_eq!(code(&second), 0, "{}", text(&second));
+    let done = served.state();
+    assert_ne!(
+        done["collections"]["subscribedSkus"], start["collections"]["subscribedSkus"],
+        "the wave's licences are assigned"
+    );
+    assert_eq!(duplicates(&done), Vec::<String>::new());
+
+    let again = served.run("apply", &plan, &["--execute"]);
+    assert_eq!(code(&again), 0, "{}", text(&again));
+    assert!(
+        text(&again).contains("0 write(s) sent"),
+        "{}",
+        text(&again)
+    );
+    assert_eq!(served.state(), done, "a second run creates nothing");
+
+    let dry_back = served.run("rollback", &plan, &[]);
+    assert_eq!(code(&dry_back), 0, "{}", text(&dry_back));
+    assert!(text(&dry_back).contains("- delete"), "{}", text(&dry_back));
+    assert_eq!(served.state(), done, "a rollback dry run changes nothing");
+
+    let back = served.run("rollback", &plan, &["--execute"]);
+    assert_eq!(code(&back), 0, "{}", text(&back));
+    assert!(
+        text(&back).contains("one-way step"),
+        "coexistence is reported as not undone: {}",
+        text(&back)
+    );
+    assert_eq!(
+        restorable(&served.state()),
+        restorable(&start),
+        "rollback restores every object it touched"
+    );
+}
+
+#[test]
+fn a_plan_for_another_tenant_is_refused_before_anything() {
+    let served = Served::start(|_| {});
+    let (_dir, plan) = plan_copy();
+    let path = plan.join("plan.json");
+    let text_before = std::fs::read_to_string(&path).unwrap();
+    let tenant = served.emulator().tenant_id();
+    std::fs::write(
+        &path,
+        text_before.replace(&tenant, "11111111-2222-4333-8444-555555555555"),
+    )
+    .unwrap();
+    let start = served.state();
+    let o = served.run("apply", &plan, &["--execute", "--tenant-id", &tenant]);
+    assert_eq!(code(&o), 2, "{}", text(&o));
+    assert!(text(&o).contains("11111111-2222-4333-8444-555555555555"));
+    assert!(text(&o).contains("nothing was done"), "{}", text(&o));
+    assert_eq!(served.state(), start);
+}
+
+/// Runs `apply --execute` on a tenant whose coexistence is already on, to the end.
+fn apply_to_the_end(served: &Served, plan: &Path) -> Output {
+    let o = served.run("apply", plan, &["--execute"]);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    o
+}
+
+fn reference_state() -> Value {
+    static REFERENCE: OnceLock<Value> = OnceLock::new();
+    REFERENCE
+        .get_or_init(|| {
+            let served = Served::start(|_| {});
+            served.emulator().set_mdm_authority("intune");
+            let (_dir, plan) = plan_copy();
+            apply_to_the_end(&served, &plan);
+            normalized(&served.state())
+        })
+        .clone()
+}
+
+#[test]
+fn transient_faults_and_throttling_do_not_change_the_outcome() {
+    let expected = reference_state();
+    let served = Served::start(|c| {
+        c.fault_rate = 0.1;
+        c.throttle = ThrottleMode::Documented;
+        c.seed = 7;
+    });
+    served.emulator().set_mdm_authority("intune");
+    let (_dir, plan) = plan_copy();
+    // A run may stop on a read that keeps failing; the same command resumes it.
+    let mut last = None;
+    for _ in 0..5 {
+        let o = served.run("apply", &plan, &["--execute"]);
+        let ok = o.status.success();
+        last = Some(o);
+        if ok {
+            break;
+        }
+    }
+    let last = last.unwrap();
+    assert_eq!(code(&last), 0, "{}", text(&last));
+    let state = served.state();
+    assert_eq!(duplicates(&state), Vec::<String>::new());
+    assert_eq!(normalized(&state), expected);
+}
+
+/// A small deterministic generator for the kill points.
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n.max(1)
+    }
+}
+
+/// How many crash runs go side by side.
+const CRASH_LANES: usize = 5;
+
+/// One crash run on a fresh emulator: `apply --execute` killed after `delay` ms (if still
+/// running), then run again to the end; the state must equal `expected` with no duplicate.
+/// Whether the first run was killed.
+fn kill_and_resume(delay: u64, expected: &Value, run: usize) -> bool {
+    let served = Served::start(|_| {});
+    served.emulator().set_mdm_authority("intune");
+    let (_dir, plan) = plan_copy();
+    let mut child = served
+        .command("apply", &plan, &["--execute"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(delay));
+    let killed = child.try_wait().unwrap().is_none();
+    if killed {
+        child.kill().unwrap();
+    }
+    let _ = child.wait();
+    let o = apply_to_the_end(&served, &plan);
+    let state = served.state();
+    assert_eq!(
+        duplicates(&state),
+        Vec::<String>::new(),
+        "run {run}, killed after {delay} ms: {}",
+        text(&o)
+    );
+    assert_eq!(
+        &normalized(&state),
+        expected,
+        "run {run}, killed after {delay} ms"
+    );
+    killed
+}
+
+#[test]
+fn apply_killed_at_random_points_always_resumes_to_the_same_state() {
+    let expected = reference_state();
+    // How long an uninterrupted run takes here: the kills spread over it.
+    let timing = Served::start(|_| {});
+    timing.emulator().set_mdm_authority("intune");
+    let (_d, plan) = plan_copy();
+    let started = Instant::now();
+    apply_to_the_end(&timing, &plan);
+    let span = started.elapsed().as_millis() as u64;
+    drop(timing);
+
+    // The kill points, drawn up front so the runs can go side by side: most of a run is
+    // spent waiting on Conditional Access's one request per second, not on the CPU.
+    let mut rng = Lcg(2026);
+    let runs: u64 = 30;
+    let delays: Vec<u64> = (0..runs).map(|_| rng.below(span + 1)).collect();
+    let killed = std::sync::atomic::AtomicU64::new(0);
+    std::thread::scope(|scope| {
+        for lane in 0..CRASH_LANES {
+            let (delays, expected, killed) = (&delays, &expected, &killed);
+            scope.spawn(move || {
+                for run in (lane..delays.len()).step_by(CRASH_LANES) {
+                    if kill_and_resume(delays[run], expected, run) {
+                        killed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    }
+                }
+            });
+        }
+    });
+    let killed = killed.into_inner();
+    assert!(
+        killed >= runs / 2,
+        "most runs must be killed mid-way ({killed} of {runs})"
+    );
+}
+
+#[test]
+fn secrets_and_tokens_never_reach_the_journal_or_the_debug_log() {
+    let served = Served::start(|_| {});
+    served.emulator().set_mdm_authority("intune");
+    let (_dir, plan) = plan_copy();
+    let o = served
+        .command("apply", &plan, &["--execute"])
+        .env("BMS2INTUNE_LOG", "trace")
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    let log = text(&o);
+    assert!(log.contains("graph"), "the debug log was written: {log}");
+    let mut journal = Vec::new();
+    for name in [
+        "apply-journal.sqlite",
+        "apply-journal.sqlite-wal",
+        "apply-journal.sqlite-shm",
+    ] {
+        if let Ok(bytes) = std::fs::read(plan.join(name)) {
+            journal.extend(bytes);
+        }
+    }
+    assert!(!journal.is_empty());
+    let journal = String::from_utf8_lossy(&journal);
+    for (what, haystack) in [("log", log.as_str()), ("journal", journal.as_ref())] {
+        assert!(!haystack.contains(SECRET), "the secret is in the {what}");
+        // Access tokens are JWTs: a base64url JSON header starts with "eyJ".
+        assert!(
+            !haystack.contains("eyJ0eXAi") && !haystack.contains("eyJhbGci"),
+            "a token is in the {what}"
+        );
+    }
+}
