@@ -346,6 +346,7 @@ impl TenantBuilder {
             collection,
             odata_type: odata_type.into(),
             display_name: name.into(),
+            version: None,
             assignments: Assignments::Exported(
                 targets
                     .iter()

@@ -1,5 +1,5 @@
 //! The Graph routes: which path and method do what, the permission each needs, and the
-//! reads (collections with paging, single objects, group members). Writes live in
+//! reads (collections with paging, single objects, group members, security defaults). Writes live in
 //! `writes.rs` and licensing in `licensing.rs`; both are reached from here.
 
 use crate::app::{Api, Caller, Request, Shared};
@@ -8,10 +8,13 @@ use crate::reply::{bad_request, directory_not_found, no_route, Reply};
 use crate::schema;
 use crate::store::{Coll, Entry, Kind, Store};
 use crate::throttle::Service;
-use crate::{licensing, principals, writes};
+use crate::{licensing, owners, principals, writes};
 use std::time::Instant;
 
 const READ_DIRECTORY: &[&str] = &["Directory.Read.All", "Directory.ReadWrite.All"];
+
+/// The id of `identitySecurityDefaultsEnforcementPolicy` (the same in every tenant).
+const SECURITY_DEFAULTS_ID: &str = "00000000-0000-0000-0000-000000000005";
 
 /// Dispatches one authenticated, unthrottled Graph request.
 pub fn route(sh: &Shared, caller: &Caller, req: &Request, seg: &[&str], q: &Query) -> Reply {
@@ -114,6 +117,7 @@ fn read(
         ["groups", id, "transitiveMembers", cast] => {
             members(sh, store, req, q, id, true, Some(cast), now)
         }
+        ["groups", id, "owners"] => owners::list(sh, store, req, q, id, now),
         ["groups", id, "membersWithLicenseErrors"] => {
             licensing::members_with_errors(sh, store, req, id)
         }
@@ -123,6 +127,19 @@ fn read(
             Some(c) => get_one(sh, store, c, req, q, id, now),
             None => directory_not_found(id),
         },
+        ["policies", "identitySecurityDefaultsEnforcementPolicy"] => Reply::json(
+            200,
+            &serde_json::json!({
+                "@odata.context": format!(
+                    "{}/{}/$metadata#policies/identitySecurityDefaultsEnforcementPolicy/$entity",
+                    sh.base_url,
+                    req.api.name()
+                ),
+                "id": SECURITY_DEFAULTS_ID,
+                "displayName": "Security Defaults",
+                "isEnabled": store.security_defaults,
+            }),
+        ),
         ["deviceManagement"] => {
             let mut v = serde_json::Value::Object(store.device_management.clone());
             v["@odata.context"] = format!(
@@ -588,6 +605,14 @@ fn authorize(caller: &Caller, req: &Request, seg: &[&str]) -> Result<(), Reply> 
                 vec!["DeviceManagementConfiguration.ReadWrite.All"]
             },
             Service::IntuneConfiguration,
+        ),
+        ["policies", "identitySecurityDefaultsEnforcementPolicy"] => (
+            if read {
+                vec!["Policy.Read.All", "Policy.ReadWrite.SecurityDefaults"]
+            } else {
+                vec!["Policy.ReadWrite.SecurityDefaults"]
+            },
+            Service::Directory,
         ),
         ["identity", ..] => (
             if read {

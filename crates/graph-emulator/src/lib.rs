@@ -16,6 +16,7 @@ mod json;
 mod jwt;
 mod licensing;
 mod odata;
+mod owners;
 mod principals;
 mod reply;
 mod schema;

@@ -164,6 +164,30 @@ pub fn app_role_assignments(sh: &Shared, req: &Request, app_id: &str) -> Reply {
     )
 }
 
+/// A service principal by its object id: Microsoft Graph's, or an app's (whose object id is
+/// its app id's hex digits reversed, see [`principal`]).
+pub fn by_object_id(sh: &Shared, object_id: &str) -> Option<Map<String, Value>> {
+    if object_id.eq_ignore_ascii_case(GRAPH_SP_ID) {
+        return principal(sh, GRAPH_APP_ID);
+    }
+    let hex: Vec<char> = object_id.chars().filter(|c| *c != '-').collect();
+    if object_id.len() != 36 || hex.len() != 32 {
+        return None;
+    }
+    let mut app_id = String::with_capacity(36);
+    for (i, c) in hex.iter().rev().enumerate() {
+        if [8, 12, 16, 20].contains(&i) {
+            app_id.push('-');
+        }
+        app_id.push(*c);
+    }
+    principal(sh, &app_id).filter(|sp| {
+        sp.get("id")
+            .and_then(Value::as_str)
+            .is_some_and(|id| id.eq_ignore_ascii_case(object_id))
+    })
+}
+
 fn principal(sh: &Shared, app_id: &str) -> Option<Map<String, Value>> {
     if app_id.eq_ignore_ascii_case(GRAPH_APP_ID) {
         let roles: Vec<Value> = GRAPH_APP_ROLES

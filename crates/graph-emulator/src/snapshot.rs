@@ -1,7 +1,8 @@
 //! Loads a snapshot's `graph/` folder (docs/snapshot.md) into a `Store`: each collection from
 //! `<name>.json` or a page folder `<name>/` (pages in file-name order), each file a Graph page
 //! `{"value": [...]}` or a bare array; group members from `groupMembers/<groupId>.json`,
-//! `<groupId>.2.json`, … The objects are kept as Graph returned them (minified); only the
+//! `<groupId>.2.json`, …; security defaults from `identitySecurityDefaultsEnforcementPolicy
+//! .json` (off without it). The objects are kept as Graph returned them (minified); only the
 //! navigation properties returned with `$expand` are moved beside them.
 
 use crate::json::Fields;
@@ -195,6 +196,7 @@ pub fn load(root: &Path, tenant_id: Option<&str>) -> Result<Store, LoadError> {
             .unwrap_or_default();
     }
     load_members(&graph, &mut store)?;
+    store.security_defaults = security_defaults(&graph)?;
     store.device_management = serde_json::json!({
         "id": format!("{}", store.tenant_id),
         "subscriptionState": "active",
@@ -208,6 +210,22 @@ pub fn load(root: &Path, tenant_id: Option<&str>) -> Result<Store, LoadError> {
     .cloned()
     .unwrap_or_default();
     Ok(store)
+}
+
+/// `identitySecurityDefaultsEnforcementPolicy.json` (what `GET /policies/
+/// identitySecurityDefaultsEnforcementPolicy` returns): its `isEnabled`. A snapshot without
+/// the file has security defaults off.
+fn security_defaults(graph: &Path) -> Result<bool, LoadError> {
+    let file = graph.join("identitySecurityDefaultsEnforcementPolicy.json");
+    if !file.is_file() {
+        return Ok(false);
+    }
+    let (text, _) = read_text(&file)?;
+    let value: Value = serde_json::from_str(&text).map_err(|e| err(&file, e.to_string()))?;
+    match value.get("isEnabled") {
+        Some(Value::Bool(b)) => Ok(*b),
+        _ => Err(err(&file, "isEnabled: expected true or false")),
+    }
 }
 
 /// An entry straight from its minified text (no `Value` tree): reads `id` and `@odata.type`.

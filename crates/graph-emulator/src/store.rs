@@ -396,6 +396,14 @@ impl Members {
     }
 }
 
+/// What kind of object owns a group: a directory object of the store, or a service principal
+/// (served by `principals.rs`, not stored).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OwnerKind {
+    Directory(Kind),
+    ServicePrincipal,
+}
+
 /// A group-based licence change waiting to be processed (Graph does it asynchronously).
 #[derive(Debug, Clone)]
 pub struct LicenseJob {
@@ -411,6 +419,10 @@ pub struct Store {
     colls: Vec<Collection>,
     pub files: Files,
     pub members: HashMap<Box<str>, Members>,
+    /// Each group's owners (`owners@odata.bind`), in the order they were added.
+    pub owners: HashMap<Box<str>, Vec<(Box<str>, OwnerKind)>>,
+    /// `identitySecurityDefaultsEnforcementPolicy.isEnabled`.
+    pub security_defaults: bool,
     pub device_management: Map<String, Value>,
     pub license_jobs: Vec<LicenseJob>,
     /// Licences a group gave a user that the user did not hold before (group, user, SKU in

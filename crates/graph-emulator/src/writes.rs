@@ -3,7 +3,7 @@
 //! groups (bodies checked against the v1.0 schema); `assign` with replace-all semantics that
 //! keeps a target already present; PATCH and DELETE; the group upsert by `uniqueName`; and
 //! member adds (`members/$ref`, `members@odata.bind`), all-or-nothing with Graph's error
-//! when a member already exists. New objects can stay invisible for a replication lag.
+//! when a member already exists; owners (`owners@odata.bind`) through `owners.rs`. New objects can stay invisible for a replication lag.
 
 use crate::app::{Api, Request, Shared};
 use crate::reply::{bad_request, directory_bad_request, directory_not_found, Reply};
@@ -613,6 +613,18 @@ pub fn create_group(
             return directory_not_found(m);
         }
     }
+    let owners = match body.get("owners@odata.bind") {
+        Some(v) => match crate::owners::resolve(sh, store, v, now) {
+            Ok(o) => o,
+            Err(e) => return e,
+        },
+        None => Vec::new(),
+    };
+    if member_ids.len() + owners.len() > 20 {
+        return directory_bad_request(
+            "The maximum number of 20 members and owners together can be added when a group is created.",
+        );
+    }
     let id = sh.rng().uuid();
     let mut object = Map::new();
     object.insert("id".into(), id.clone().into());
@@ -632,6 +644,7 @@ pub fn create_group(
     let mut entry = Entry::from_value(Value::Object(object.clone()), &[]).expect("has id");
     entry.visible_from = lagged(sh, now);
     store.coll_mut(Coll::Groups).insert(entry);
+    crate::owners::add(store, &id, owners);
     let members = store.members.entry(id.as_str().into()).or_default();
     for m in &member_ids {
         let kind = Kind::User;
@@ -651,9 +664,10 @@ pub fn create_group(
     entity(sh, req, Coll::Groups, &object)
 }
 
-/// `PATCH /groups/{id}`: properties and `members@odata.bind` (≤ 20, all-or-nothing); 204.
+/// `PATCH /groups/{id}`: properties, `members@odata.bind` (≤ 20, all-or-nothing) and
+/// `owners@odata.bind` (owners already present kept); 204.
 pub fn patch_group(
-    _sh: &Shared,
+    sh: &Shared,
     store: &mut Store,
     req: &Request,
     gid: &str,
@@ -669,11 +683,19 @@ pub fn patch_group(
     if let Err(m) = schema::validate("group", body, Mode::Update) {
         return directory_bad_request(m);
     }
+    let owners = match body.get("owners@odata.bind") {
+        Some(v) => match crate::owners::resolve(sh, store, v, now) {
+            Ok(o) => o,
+            Err(e) => return e,
+        },
+        None => Vec::new(),
+    };
     if let Some(binds) = body.get("members@odata.bind") {
         if let Err(e) = add_members(store, &gid, &bound_ids(binds), now) {
             return e;
         }
     }
+    crate::owners::add(store, &gid, owners);
     let mut object = store.value_of(Coll::Groups, &gid).unwrap_or_default();
     for (k, v) in body.as_object().into_iter().flatten() {
         if !k.contains('@') && !matches!(k.as_str(), "id" | "createdDateTime") {

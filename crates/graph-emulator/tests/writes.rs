@@ -979,3 +979,239 @@ async fn scheduled_actions_conditional_access_updates_and_opaque_tokens() {
     );
     emu.stop().await;
 }
+
+/// Copies the sample's `graph/` into a temporary snapshot and adds `files` to it.
+fn sample_with(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let graph = dir.path().join("graph");
+    copy_dir(&sample().join("graph"), &graph);
+    for (name, text) in files {
+        std::fs::write(graph.join(name), text).unwrap();
+    }
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+#[tokio::test]
+async fn security_defaults_are_off_unless_the_snapshot_says_otherwise() {
+    let path = "/v1.0/policies/identitySecurityDefaultsEnforcementPolicy";
+    let (emu, c, t) = start(|_| {}).await;
+    let r = call(&c, &t, "GET", format!("{}{path}", emu.base_url()), None, &[]).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["id"], "00000000-0000-0000-0000-000000000005");
+    assert_eq!(r.body["displayName"], "Security Defaults");
+    assert_eq!(r.body["isEnabled"], false);
+    emu.stop().await;
+
+    let on = sample_with(&[(
+        "identitySecurityDefaultsEnforcementPolicy.json",
+        r#"{"id":"00000000-0000-0000-0000-000000000005","displayName":"Security Defaults","isEnabled":true}"#,
+    )]);
+    let root = on.path().to_path_buf();
+    let (emu, c, t) = start(|cfg| cfg.snapshot = root).await;
+    let r = call(&c, &t, "GET", format!("{}{path}", emu.base_url()), None, &[]).await;
+    assert_eq!((r.status, &r.body["isEnabled"]), (200, &json!(true)));
+    emu.stop().await;
+
+    // Reading it needs Policy.Read.All (or the security-defaults write permission).
+    let (emu, c, t) = start(|cfg| cfg.roles = vec!["Directory.Read.All".into()]).await;
+    let r = call(&c, &t, "GET", format!("{}{path}", emu.base_url()), None, &[]).await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    emu.stop().await;
+
+    // A file the emulator cannot read is an error naming it, not "off".
+    let broken = sample_with(&[(
+        "identitySecurityDefaultsEnforcementPolicy.json",
+        r#"{"isEnabled":"yes"}"#,
+    )]);
+    let e = Emulator::start(Config::new(broken.path()))
+        .await
+        .err()
+        .expect("a broken file is refused");
+    let text = e.to_string();
+    assert!(
+        text.contains("identitySecurityDefaultsEnforcementPolicy.json") && text.contains("isEnabled"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn intune_objects_answer_their_snapshot_version() {
+    let (emu, c, t) = start(|_| {}).await;
+    let snapshot = |file: &str| -> Vec<(String, i64)> {
+        let text = std::fs::read_to_string(sample().join("graph").join(file)).unwrap();
+        let page: Value = serde_json::from_str(&text).unwrap();
+        page["value"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                (
+                    p["id"].as_str().unwrap().to_string(),
+                    p["version"].as_i64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    for collection in ["deviceCompliancePolicies", "deviceConfigurations"] {
+        let expected = snapshot(&format!("{collection}.json"));
+        assert!(expected.len() >= 4, "{collection}");
+        let distinct: std::collections::BTreeSet<i64> = expected.iter().map(|e| e.1).collect();
+        assert!(distinct.len() > 1, "the sample's versions differ");
+        for (id, version) in expected {
+            let url = format!(
+                "{}/v1.0/deviceManagement/{collection}/{id}?$select=id,version",
+                emu.base_url()
+            );
+            let r = call(&c, &t, "GET", url, None, &[]).await;
+            assert_eq!(r.status, 200, "{collection}/{id}: {}", r.body);
+            assert_eq!(r.body["id"], id.as_str());
+            assert_eq!(r.body["version"], version, "{collection}/{id}");
+            assert!(r.body.get("displayName").is_none(), "$select keeps only id, version");
+        }
+    }
+    emu.stop().await;
+}
+
+#[tokio::test]
+async fn groups_take_owners_on_create_and_upsert_and_list_them() {
+    // The tenant knows two apps: the caller and `app_id`, which owns the group.
+    let app_id = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+    let (emu, c, t) = start(|cfg| {
+        cfg.clients = vec![
+            ("apply".into(), "x".into()),
+            (app_id.into(), "y".into()),
+        ]
+    })
+    .await;
+    let users = first_user_ids(&emu, 2);
+    let sp = call(
+        &c,
+        &t,
+        "GET",
+        format!(
+            "{}/v1.0/servicePrincipals(appId='{app_id}')?$select=id",
+            emu.base_url()
+        ),
+        None,
+        &[],
+    )
+    .await;
+    let sp_id = sp.body["id"].as_str().unwrap().to_string();
+    let base = "https://graph.microsoft.com/v1.0";
+    let upsert_url = format!("{}/v1.0/groups(uniqueName='bms2intune-owned')", emu.base_url());
+    let body = |owners: Value| {
+        json!({"displayName": "owned", "mailEnabled": false, "mailNickname": "bms2intune-owned",
+               "securityEnabled": true, "owners@odata.bind": owners})
+    };
+    let prefer = [("Prefer", "create-if-missing")];
+    let r = call(
+        &c,
+        &t,
+        "PATCH",
+        upsert_url.clone(),
+        Some(body(json!([
+            format!("{base}/servicePrincipals/{sp_id}"),
+            format!("{base}/directoryObjects/{}", users[0]),
+        ]))),
+        &prefer,
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert!(r.body.get("owners@odata.bind").is_none());
+    let gid = r.body["id"].as_str().unwrap().to_string();
+    let owners_url = format!("{}/v1.0/groups/{gid}/owners", emu.base_url());
+    let owners = |r: &Res| -> Vec<(String, String)> {
+        r.body["value"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| {
+                (
+                    o["@odata.type"].as_str().unwrap().to_string(),
+                    o["id"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let r = call(&c, &t, "GET", owners_url.clone(), None, &[]).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        owners(&r),
+        vec![
+            ("#microsoft.graph.servicePrincipal".to_string(), sp_id.clone()),
+            ("#microsoft.graph.user".to_string(), users[0].clone()),
+        ]
+    );
+    assert_eq!(r.body["value"][0]["appId"], app_id);
+
+    // The same upsert again (idempotent by key) keeps the owners; a new one is added.
+    let r = call(
+        &c,
+        &t,
+        "PATCH",
+        upsert_url.clone(),
+        Some(body(json!([
+            format!("{base}/directoryObjects/{sp_id}"),
+            format!("{base}/directoryObjects/{}", users[1]),
+        ]))),
+        &prefer,
+    )
+    .await;
+    assert_eq!(r.status, 204, "{}", r.body);
+    let r = call(&c, &t, "GET", format!("{owners_url}?$select=id"), None, &[]).await;
+    let ids: Vec<String> = owners(&r).into_iter().map(|(_, id)| id).collect();
+    assert_eq!(ids, vec![sp_id.clone(), users[0].clone(), users[1].clone()]);
+    assert!(r.body["value"][1].get("displayName").is_none());
+
+    // Unknown ids are 404, a group cannot own a group, other URLs are refused; nothing changes.
+    let post = |owners: Value, name: &str| {
+        let b = json!({"displayName": name, "mailEnabled": false, "mailNickname": name,
+                       "securityEnabled": true, "owners@odata.bind": owners});
+        call(&c, &t, "POST", format!("{}/v1.0/groups", emu.base_url()), Some(b), &[])
+    };
+    let unknown = "11111111-2222-4333-8444-555555555555";
+    let r = post(json!([format!("{base}/directoryObjects/{unknown}")]), "x1").await;
+    assert_eq!(r.status, 404, "{}", r.body);
+    let r = post(json!([format!("{base}/directoryObjects/{gid}")]), "x2").await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    let r = post(json!([format!("{base}/groups/{}", users[0])]), "x3").await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    let r = post(json!([format!("{base}/users/{sp_id}")]), "x4").await;
+    assert_eq!(r.status, 404, "{}", r.body);
+    let r = post(json!(format!("{base}/users/{}", users[1])), "x5").await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let x5 = r.body["id"].as_str().unwrap().to_string();
+    let r = call(
+        &c,
+        &t,
+        "GET",
+        format!("{}/v1.0/groups/{x5}/owners", emu.base_url()),
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(owners(&r), vec![("#microsoft.graph.user".to_string(), users[1].clone())]);
+    let r = call(
+        &c,
+        &t,
+        "GET",
+        format!("{}/v1.0/groups/{unknown}/owners", emu.base_url()),
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, 404);
+    emu.stop().await;
+}

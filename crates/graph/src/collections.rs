@@ -167,6 +167,8 @@ pub const COLLECTIONS: &[Collection] = &[
         layout: Layout::Pages,
         intune: true,
     },
+    // Intune policies are read whole (no `$select`): conflict analysis compares every
+    // property, and apply's drift check the `version`.
     Collection {
         name: "deviceCompliancePolicies",
         api: "v1.0",
@@ -250,6 +252,13 @@ mod tests {
             collection("deviceCompliancePolicies").relative_url(),
             "/deviceManagement/deviceCompliancePolicies?$expand=assignments"
         );
+        // Compliance policies and configuration profiles are read whole: `version` (which
+        // apply's drift check compares) comes with every property.
+        for name in ["deviceCompliancePolicies", "deviceConfigurations"] {
+            let c = collection(name);
+            assert!(c.select.is_empty() || c.select.contains(&"version"), "{name}");
+        }
+        assert!(BETA_CONFIGURATIONS.select.is_empty());
         let ca = collection("conditionalAccessPolicies");
         assert!(ca.top.is_none() && !ca.relative_url().contains("$top"));
         assert_eq!(

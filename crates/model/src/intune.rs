@@ -188,6 +188,12 @@ pub struct IntunePolicy {
     pub odata_type: Box<str>,
     /// `displayName` (`name` for the settings catalog).
     pub display_name: Box<str>,
+    /// Graph's `version` (`Edm.Int32`, raised by the service on every change) at snapshot
+    /// time: compliance policies and configuration profiles carry it; settings-catalog
+    /// policies have none, nor does an export that left it out (`None`). Apply compares it to
+    /// the tenant's to notice objects changed since the plan was made. It also stays in
+    /// `properties`, as Graph returned it.
+    pub version: Option<i32>,
     pub assignments: Assignments,
     /// The object's properties as Graph returned them (without `assignments` and, for the
     /// settings catalog, without `settings`).

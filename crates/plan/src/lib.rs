@@ -14,8 +14,10 @@ use bms2intune_simulation::baseline::BaselineImpact;
 use bms2intune_simulation::{Conflict, Impact, Simulation};
 use bms2intune_waves::Staging;
 use serde::{Deserialize, Serialize};
+use existing::{existing_policies, ExistingPolicy};
 use summary::{summarize, SnapshotSummary};
 
+pub mod existing;
 pub mod summary;
 
 /// Version of the `plan.json` layout; bumped when a field changes meaning or is removed.
@@ -62,6 +64,10 @@ pub struct PlanDocument<'t> {
     pub impact: Impact,
     /// Pairs of Intune objects that disagree on a setting for the same users.
     pub conflicts: Vec<Conflict>,
+    /// Every existing Intune and Conditional Access policy the plan was made against, with its
+    /// Graph endpoint and `version` at snapshot time (sorted by endpoint, then ID; backup
+    /// objects without a tenant ID left out): `apply` stops when one has changed or gone.
+    pub existing_intune: Vec<ExistingPolicy>,
     /// Every group the plan refers to (BMS targets and exclusions, assignments), with its name,
     /// so people and tools can read the GUIDs elsewhere in the plan.
     pub groups: Vec<GroupName>,
@@ -300,6 +306,7 @@ pub fn build_plan<'t>(
         groups,
         impact: simulation.impact.clone(),
         conflicts: simulation.conflicts.clone(),
+        existing_intune: existing_policies(&tenant.intune),
         baseline: BaselineSection {
             recommendations: baseline,
             impact: baseline_impact,

@@ -351,6 +351,7 @@ mod tests {
             collection: IntuneCollection::ConfigurationPolicies,
             odata_type: "deviceManagementConfigurationPolicy".into(),
             display_name: "p".into(),
+            version: None,
             assignments: Assignments::Exported(Vec::new()),
             properties,
             catalog_settings: settings

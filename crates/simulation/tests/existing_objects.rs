@@ -135,6 +135,7 @@ fn catalog_policy(tenant: &Tenant, settings: &[(&str, Value)]) -> IntunePolicy {
         collection: IntuneCollection::ConfigurationPolicies,
         odata_type: "deviceManagementConfigurationPolicy".into(),
         display_name: "iOS - SC - Passcode".into(),
+        version: None,
         assignments: Assignments::Exported(vec![Assignment::to(AssignmentTarget::Group {
             group_id: sales,
         })]),

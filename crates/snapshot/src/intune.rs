@@ -25,6 +25,23 @@ fn text_field(object: &Map<String, Value>, key: &str, required: bool) -> Result<
     }
 }
 
+/// Graph's `version` (`Edm.Int32`): absent or `null` is `None`; anything but an integer in
+/// `i32`'s range is an error naming the field.
+fn version_field(object: &Map<String, Value>) -> Result<Option<i32>, String> {
+    match object.get("version") {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Number(n)) => n
+            .as_i64()
+            .and_then(|v| i32::try_from(v).ok())
+            .map(Some)
+            .ok_or_else(|| format!("version: expected a 32-bit integer, got {n}")),
+        Some(other) => Err(format!(
+            "version: expected a 32-bit integer, got {}",
+            describe(other)
+        )),
+    }
+}
+
 /// `#microsoft.graph.groupAssignmentTarget` → `groupAssignmentTarget` (Graph's own examples
 /// sometimes omit the `#`).
 fn short_type(odata_type: &str) -> &str {
@@ -42,12 +59,14 @@ pub(crate) fn intune_policy(
     let odata_type: Box<str> = short_type(&odata_type).into();
     let id = text_field(&object, "id", true)?;
     let display_name = text_field(&object, "displayName", false)?;
+    let version = version_field(&object)?;
     let assignments = assignments(object.remove("assignments"))?;
     Ok(IntunePolicy {
         id,
         collection,
         odata_type,
         display_name,
+        version,
         assignments,
         properties: object,
         catalog_settings: Vec::new(),
@@ -91,6 +110,8 @@ pub(crate) fn settings_catalog_policy(
         collection: IntuneCollection::ConfigurationPolicies,
         odata_type: "deviceManagementConfigurationPolicy".into(),
         display_name,
+        // `deviceManagementConfigurationPolicy` has no `version`.
+        version: None,
         assignments,
         properties: object,
         catalog_settings,
@@ -413,6 +434,46 @@ mod tests {
             json!({"@odata.type": "microsoft.graph.deviceAndAppManagementAssignmentTarget"}),
         );
         assert!(!base.target.is_evaluable());
+    }
+
+    fn policy_with(extra: Value) -> Result<IntunePolicy, String> {
+        let mut object = json!({
+            "@odata.type": "#microsoft.graph.iosCompliancePolicy",
+            "id": "p1",
+            "displayName": "iOS",
+        });
+        for (k, v) in extra.as_object().expect("an object") {
+            object[k] = v.clone();
+        }
+        intune_policy(
+            object.as_object().expect("an object").clone(),
+            IntuneCollection::DeviceCompliancePolicies,
+        )
+    }
+
+    #[test]
+    fn version_is_read_when_present_and_none_when_absent_or_null() {
+        assert_eq!(policy_with(json!({"version": 7})).unwrap().version, Some(7));
+        assert_eq!(policy_with(json!({})).unwrap().version, None);
+        assert_eq!(policy_with(json!({"version": null})).unwrap().version, None);
+        let p = policy_with(json!({"version": 2147483647})).unwrap();
+        assert_eq!(p.version, Some(i32::MAX));
+        assert_eq!(p.properties["version"], 2147483647, "kept in properties too");
+    }
+
+    #[test]
+    fn a_version_that_is_not_a_32_bit_integer_is_an_error_naming_it() {
+        for bad in [json!("3"), json!(1.5), json!(2147483648_i64), json!(true)] {
+            let e = policy_with(json!({ "version": bad })).unwrap_err();
+            assert!(e.starts_with("version: expected a 32-bit integer"), "{e}");
+        }
+    }
+
+    #[test]
+    fn settings_catalog_policies_have_no_version() {
+        let object = json!({"id": "c1", "name": "Catalog", "version": 3});
+        let p = settings_catalog_policy(object.as_object().unwrap().clone()).unwrap();
+        assert_eq!(p.version, None);
     }
 
     #[test]
