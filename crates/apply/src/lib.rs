@@ -13,6 +13,7 @@ pub mod http;
 pub mod journal;
 pub mod render;
 pub mod rollback;
+pub mod status;
 pub mod steps;
 
 #[cfg(test)]

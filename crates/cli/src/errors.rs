@@ -17,3 +17,8 @@ pub struct GateFailed(pub String);
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct WaitingForManualStep(pub String);
+
+/// `status`: a measurable exit gate of a wave failed (exit 4; the report is still printed).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct WaveGatesFailed(pub String);

@@ -6,7 +6,8 @@
 //!
 //! Exit codes: 0 success; 1 the output could not be written or another runtime failure;
 //! 2 bad input (snapshot files, config, options) or bad usage; 3 findings at or above the
-//! `--fail-on` severity (the output is still written); 5 `apply` waits for a manual step.
+//! `--fail-on` severity (the output is still written); 4 a measurable exit gate of a wave
+//! failed (`status`; the report is still printed); 5 `apply` waits for a manual step.
 
 mod apply;
 mod collect;
@@ -15,6 +16,7 @@ mod import;
 mod output;
 #[cfg(test)]
 mod reach_tests;
+mod status;
 mod tables;
 
 use anyhow::{Context, Result};
@@ -102,6 +104,14 @@ enum Command {
     /// members removed, assignments restored, created objects deleted. Refuses anything the
     /// tool did not create. A dry run by default; `--execute` makes the changes.
     Rollback(apply::WaveArgs),
+    /// Show how the applied waves are doing, read through Microsoft Graph: per wave the users
+    /// and devices switched to Intune, the compliance states of the switched devices, and
+    /// whether the wave's exit gates in plan.json pass; plus each created policy's delivery
+    /// (its deviceStatusOverview). Read-only.
+    ///
+    /// Only measured gates pass or fail; the others say `manual` (a person checks) or
+    /// `unmeasured` (with the reason). Exit 4 when a measurable gate fails.
+    Status(status::StatusArgs),
 }
 
 #[derive(Subcommand)]
@@ -266,6 +276,9 @@ fn main() -> ExitCode {
             } else if let Some(gate) = err.downcast_ref::<GateFailed>() {
                 eprintln!("{gate}");
                 ExitCode::from(3)
+            } else if let Some(gates) = err.downcast_ref::<errors::WaveGatesFailed>() {
+                eprintln!("{gates}");
+                ExitCode::from(4)
             } else {
                 eprintln!("error: {err:#}");
                 ExitCode::from(1)
@@ -303,6 +316,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Collect(args) => collect::collect(args),
         Command::Apply(args) => apply::apply(args),
         Command::Rollback(args) => apply::rollback(args),
+        Command::Status(args) => status::status(args),
     }
 }
 

@@ -93,6 +93,12 @@ const NOT_RUN: &[NotRun] = &[
          in-repo graph-emulator serving the sample",
     ),
     not_run(
+        "README.md",
+        "bms2intune status --plan out/contoso",
+        "signs in to a live tenant after `apply`; crates/cli/tests/status.rs runs `status` \
+         against the in-repo graph-emulator serving the sample",
+    ),
+    not_run(
         "bench/README.md",
         "bench/collect.sh",
         "the collect benchmark: a release build and a 100,000-user emulated tenant",

@@ -228,6 +228,20 @@ fn intune(
                 }),
             )
         }
+        ("GET", [id, "deviceStatusOverview"])
+            if matches!(coll, Coll::CompliancePolicies | Coll::Configurations) =>
+        {
+            let mut v = crate::device_status::overview(store, coll, id);
+            v["@odata.context"] = format!(
+                "{}/{}/$metadata#{}('{}')/deviceStatusOverview/$entity",
+                sh.base_url,
+                req.api.name(),
+                coll.context(),
+                id
+            )
+            .into();
+            Reply::json(200, &v)
+        }
         ("POST", [id, "scheduleActionsForRules"]) if coll == Coll::CompliancePolicies => {
             writes::schedule_actions(store, req, id)
         }

@@ -12,6 +12,7 @@ mod app;
 mod auth;
 mod batch;
 mod config;
+mod device_status;
 mod json;
 mod jwt;
 mod licensing;

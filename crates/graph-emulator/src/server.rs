@@ -130,6 +130,13 @@ impl Emulator {
         set_mdm_authority(&self.shared, value);
     }
 
+    /// Changes a managed device as Intune would see it change (the control route
+    /// `PATCH /_emulator/managedDevices/{id}`): `managementAgent` (`mdm` moves a BMS device to
+    /// Intune), `complianceState`, `lastSyncDateTime`. `Err` says why the change was refused.
+    pub fn update_managed_device(&self, id: &str, change: &Value) -> Result<Value, String> {
+        update_managed_device(&self.shared, id, change).map_err(|(_, e)| e)
+    }
+
     /// Stops serving and waits for the server task.
     pub async fn stop(mut self) {
         if let Some(tx) = self.shutdown.take() {
@@ -166,6 +173,11 @@ fn set_mdm_authority(sh: &Shared, value: &str) {
             e.set_value(&v);
         }
     }
+}
+
+fn update_managed_device(sh: &Shared, id: &str, change: &Value) -> Result<Value, (u16, String)> {
+    let mut store = sh.store();
+    crate::device_status::update_managed_device(&mut store, id, change)
 }
 
 /// Sorts object keys recursively, so equal states serialize to equal bytes.
@@ -280,6 +292,13 @@ async fn handle(
                     400,
                     &json!({"error": "send {\"value\": \"intune\"|\"office365\"|\"sccm\"|\"unknown\"}"}),
                 ),
+            }
+        }
+        ("PATCH", ["_emulator", "managedDevices", id]) => {
+            let change: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+            match update_managed_device(&sh, id, &change) {
+                Ok(device) => json_response(200, &device),
+                Err((status, error)) => json_response(status, &json!({ "error": error })),
             }
         }
         ("POST", [tenant, "oauth2", "v2.0", endpoint @ ("token" | "devicecode")]) => {

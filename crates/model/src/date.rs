@@ -43,6 +43,11 @@ impl Instant {
         parse_iso(text)
     }
 
+    /// Seconds since 1970-01-01 UTC (a fraction of a second is dropped).
+    pub fn unix_seconds(self) -> i64 {
+        self.0.as_second()
+    }
+
     /// ISO 8601 in UTC (`2023-05-02T10:14:07Z`), the form every output uses.
     pub fn to_iso_utc(self) -> String {
         self.0.to_string()
