@@ -59,7 +59,9 @@ pub struct ExpectedVersion {
     pub display_name: String,
     /// Its Graph path (`/v1.0/deviceManagement/deviceCompliancePolicies/<id>`).
     pub path: String,
-    pub version: i64,
+    /// Graph's `version` at snapshot time; `None` where Graph has none (settings catalog,
+    /// Conditional Access): then only its existence is checked.
+    pub version: Option<i64>,
 }
 
 /// Everything a run needs besides the journal, read from the plan folder by the shell.
@@ -713,22 +715,29 @@ impl Apply {
             }
         }
         for expected in &self.input.expected_versions {
-            let response = self.cached(format!("{}?$select=id,version", expected.path))?;
+            let select = if expected.version.is_some() {
+                "id,version"
+            } else {
+                "id"
+            };
+            let response = self.cached(format!("{}?$select={select}", expected.path))?;
+            let now = response.body.get("version").and_then(Value::as_i64);
             if response.status == 404 {
                 drift.push(format!(
                     "{} was deleted since the snapshot",
                     expected.display_name
                 ));
-            } else if response.body.get("version").and_then(Value::as_i64) != Some(expected.version)
-            {
+            } else if !response.is_success() {
                 drift.push(format!(
-                    "{} was edited since the snapshot (version {} then, {} now)",
+                    "{} could not be read to check it is unchanged ({})",
                     expected.display_name,
-                    expected.version,
-                    response
-                        .body
-                        .get("version")
-                        .map_or("unknown".to_string(), Value::to_string)
+                    format!("{} {}", response.status, response.error_message())
+                ));
+            } else if let Some(then) = expected.version.filter(|v| Some(*v) != now) {
+                drift.push(format!(
+                    "{} was edited since the snapshot (version {then} then, {} now)",
+                    expected.display_name,
+                    now.map_or("unknown".to_string(), |v| v.to_string())
                 ));
             }
         }

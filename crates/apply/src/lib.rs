@@ -4,8 +4,9 @@
 //! next ([`Action`]: a Graph read, a journaled write, a manual step to print, a journal mark,
 //! done or refused) and take the tenant's answer back as plain data ([`Response`]). They never
 //! touch the network or the disk. [`journal`] is the only SQLite code; [`drive`] is the small
-//! loop a shell runs between a machine, the journal and a transport. The Graph shell that
-//! supplies the transport (and the `apply`/`rollback`/`status` commands) comes later.
+//! loop a shell runs between a machine, the journal and a transport; [`status`] judges a wave
+//! from plain data. The Graph shells that supply the transport and the `apply`, `rollback` and
+//! `status` commands are in the CLI crate (`crates/cli/src/apply.rs`, `status.rs`).
 
 pub mod decide;
 pub mod drive;

@@ -637,11 +637,7 @@ pub fn render_text(r: &StatusReport) -> String {
                 .iter()
                 .map(|(k, v)| format!("{k} {v}"))
                 .collect();
-            let _ = writeln!(
-                out,
-                "  compliance of Intune devices: {}",
-                states.join(", ")
-            );
+            let _ = writeln!(out, "  compliance of Intune devices: {}", states.join(", "));
         }
         let width = w.gates.iter().map(|g| g.id.len()).max().unwrap_or(0);
         for g in &w.gates {

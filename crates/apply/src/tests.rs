@@ -431,12 +431,26 @@ fn drift_stops_the_run_before_any_write() {
     s.expected_versions = vec![ExpectedVersion {
         display_name: "Existing profile".into(),
         path: format!("{path}/existing-1"),
-        version: 3,
+        version: Some(3),
     }];
     assert_drift(
         &mut tenant,
         &s,
         "Existing profile was edited since the snapshot (version 3 then, 4 now)",
+    );
+
+    // An object Graph gives no version (settings catalog, Conditional Access) is checked
+    // for existence only.
+    let (mut s, mut tenant) = setup();
+    s.expected_versions = vec![ExpectedVersion {
+        display_name: "Existing CA policy".into(),
+        path: format!("{}/gone-1", crate::decide::CA_COLLECTION),
+        version: None,
+    }];
+    assert_drift(
+        &mut tenant,
+        &s,
+        "Existing CA policy was deleted since the snapshot",
     );
 }
 

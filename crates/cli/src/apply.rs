@@ -166,8 +166,9 @@ fn bodies(p: &PlanFolder) -> Result<BTreeMap<String, Value>> {
     Ok(out)
 }
 
-/// The existing Intune objects the plan was made against (`existingIntune`), with the
-/// `version` they had in the snapshot. A plan without the member checks none.
+/// The existing Intune and Conditional Access objects the plan was made against
+/// (`existingIntune`), with the `version` they had in the snapshot (`null` where Graph has
+/// none: only their existence is checked). A plan without the member checks none.
 fn expected_versions(p: &PlanFolder) -> Vec<ExpectedVersion> {
     let Some(list) = p.raw.get("existingIntune").and_then(Value::as_array) else {
         return Vec::new();
@@ -178,7 +179,7 @@ fn expected_versions(p: &PlanFolder) -> Vec<ExpectedVersion> {
             Some(ExpectedVersion {
                 display_name: text("displayName").unwrap_or("?").to_string(),
                 path: format!("/{}{}", text("api")?, text("endpoint")?),
-                version: o.get("version").and_then(Value::as_i64)?,
+                version: o.get("version").and_then(Value::as_i64),
             })
         })
         .collect()

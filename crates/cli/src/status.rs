@@ -116,7 +116,10 @@ pub fn status(args: StatusArgs) -> Result<()> {
     }
     let applied: Option<Applied> = journal.as_ref().map(|j| status::applied(j, &plan));
 
-    let connection = args.connection.resolve()?;
+    let connection = args
+        .connection
+        .or_tenant(&plan.snapshot.tenant_id.to_ascii_lowercase())
+        .resolve()?;
     if is_guid(&connection.tenant_id)
         && !connection
             .tenant_id

@@ -180,6 +180,42 @@ fn normalized(state: &Value) -> Value {
     })
 }
 
+/// Where two states differ, as JSON pointers with both values (at most 20), for failures.
+fn differences(a: &Value, b: &Value) -> String {
+    fn walk(a: &Value, b: &Value, at: String, out: &mut Vec<String>) {
+        match (a, b) {
+            (Value::Object(x), Value::Object(y)) => {
+                let keys: std::collections::BTreeSet<&String> = x.keys().chain(y.keys()).collect();
+                for k in keys {
+                    let (l, r) = (
+                        x.get(k).unwrap_or(&Value::Null),
+                        y.get(k).unwrap_or(&Value::Null),
+                    );
+                    walk(l, r, format!("{at}/{k}"), out);
+                }
+            }
+            (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+                for (i, (l, r)) in x.iter().zip(y).enumerate() {
+                    let key = l
+                        .get("id")
+                        .and_then(Value::as_str)
+                        .map_or(i.to_string(), String::from);
+                    walk(l, r, format!("{at}/{key}"), out);
+                }
+            }
+            _ if a != b => {
+                let short = |v: &Value| v.to_string().chars().take(300).collect::<String>();
+                out.push(format!("{at}: {} != {}", short(a), short(b)));
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(a, b, String::new(), &mut out);
+    out.truncate(20);
+    out.join("\n")
+}
+
 /// Objects that carry the same bms2intune marker more than once.
 fn duplicates(state: &Value) -> Vec<String> {
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
@@ -269,10 +305,18 @@ fn dry_run_execute_second_execute_and_rollback_walk_through_a_wave() {
     // step: no licence yet.
     let first = served.run("apply", &plan, &["--execute"]);
     assert_eq!(code(&first), 5, "{}", text(&first));
-    assert!(text(&first).contains("Turn on coexistence"), "{}", text(&first));
+    assert!(
+        text(&first).contains("Turn on coexistence"),
+        "{}",
+        text(&first)
+    );
     let after_first = served.state();
     let objects = created_objects(&plan);
-    assert_eq!(marked_objects(&after_first), objects + 1, "policies and the wave group");
+    assert_eq!(
+        marked_objects(&after_first),
+        objects + 1,
+        "policies and the wave group"
+    );
     assert_eq!(
         after_first["collections"]["subscribedSkus"], start["collections"]["subscribedSkus"],
         "no seat is used before coexistence"
@@ -290,11 +334,7 @@ fn dry_run_execute_second_execute_and_rollback_walk_through_a_wave() {
 
     let again = served.run("apply", &plan, &["--execute"]);
     assert_eq!(code(&again), 0, "{}", text(&again));
-    assert!(
-        text(&again).contains("0 write(s) sent"),
-        "{}",
-        text(&again)
-    );
+    assert!(text(&again).contains("0 write(s) sent"), "{}", text(&again));
     assert_eq!(served.state(), done, "a second run creates nothing");
 
     let dry_back = served.run("rollback", &plan, &[]);
@@ -309,10 +349,11 @@ fn dry_run_execute_second_execute_and_rollback_walk_through_a_wave() {
         "coexistence is reported as not undone: {}",
         text(&back)
     );
-    assert_eq!(
-        restorable(&served.state()),
-        restorable(&start),
-        "rollback restores every object it touched"
+    let (now, then) = (restorable(&served.state()), restorable(&start));
+    assert!(
+        now == then,
+        "rollback restores every object it touched:\n{}",
+        differences(&now, &then)
     );
 }
 
@@ -380,7 +421,8 @@ fn transient_faults_and_throttling_do_not_change_the_outcome() {
     assert_eq!(code(&last), 0, "{}", text(&last));
     let state = served.state();
     assert_eq!(duplicates(&state), Vec::<String>::new());
-    assert_eq!(normalized(&state), expected);
+    let now = normalized(&state);
+    assert!(now == expected, "{}", differences(&now, &expected));
 }
 
 /// A small deterministic generator for the kill points.
@@ -426,10 +468,11 @@ fn kill_and_resume(delay: u64, expected: &Value, run: usize) -> bool {
         "run {run}, killed after {delay} ms: {}",
         text(&o)
     );
-    assert_eq!(
-        &normalized(&state),
-        expected,
-        "run {run}, killed after {delay} ms"
+    let now = normalized(&state);
+    assert!(
+        &now == expected,
+        "run {run}, killed after {delay} ms:\n{}",
+        differences(&now, expected)
     );
     killed
 }
@@ -504,4 +547,119 @@ fn secrets_and_tokens_never_reach_the_journal_or_the_debug_log() {
             "a token is in the {what}"
         );
     }
+}
+
+/// The README's walkthrough section, by its heading.
+const WALKTHROUGH: &str = "### Walkthrough on the sample, against the Graph emulator";
+
+/// The `sh` blocks of the README's walkthrough, in order, as lines.
+fn walkthrough_blocks() -> Vec<Vec<String>> {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md"))
+            .unwrap();
+    let start = readme
+        .find(WALKTHROUGH)
+        .expect("the README has the walkthrough");
+    let section = &readme[start + WALKTHROUGH.len()..];
+    let section = &section[..section.find("\n## ").unwrap_or(section.len())];
+    let mut blocks = Vec::new();
+    let mut current: Option<Vec<String>> = None;
+    for line in section.lines() {
+        match (&mut current, line.trim()) {
+            (None, "```sh") => current = Some(Vec::new()),
+            (Some(_), "```") => blocks.push(current.take().unwrap()),
+            (Some(block), l) if !l.is_empty() && !l.starts_with('#') => block.push(l.into()),
+            _ => {}
+        }
+    }
+    blocks
+}
+
+/// The command and the exit code its trailing `# exits with N` states (0 without).
+fn with_exit_code(line: &str) -> (&str, i32) {
+    match line.split_once("  #") {
+        Some((command, comment)) => {
+            let code = comment
+                .split(|c: char| !c.is_ascii_digit())
+                .find(|p| !p.is_empty())
+                .and_then(|d| d.parse().ok())
+                .unwrap_or(0);
+            (command.trim(), code)
+        }
+        None => (line.trim(), 0),
+    }
+}
+
+#[test]
+fn the_readme_walkthrough_runs_as_written() {
+    const README_URL: &str = "http://127.0.0.1:8080";
+    let blocks = walkthrough_blocks();
+    assert_eq!(blocks.len(), 2, "the emulator's block, then the admin's");
+    let emulator = &blocks[0][0];
+    assert!(
+        emulator.contains("-p graph-emulator")
+            && emulator.contains("--snapshot examples/contoso")
+            && emulator.contains("--listen 127.0.0.1:8080")
+            && emulator.contains("--throttle off"),
+        "the test starts the emulator the README shows: {emulator}"
+    );
+    // The emulator the README starts, in process, on a free port (its URL replaces the
+    // README's in every command); the CLI's default licence processing time included.
+    let served = Served::start(|c| c.license_processing = Duration::from_secs(1));
+    let url = served.emulator().base_url().to_string();
+    let start = served.state();
+    let work = tempfile::tempdir().unwrap();
+    copy_dir(&sample(), &work.path().join("examples/contoso"));
+
+    let mut env: Vec<(String, String)> = Vec::new();
+    let mut ran = Vec::new();
+    for line in &blocks[1] {
+        let (command, expected) = with_exit_code(line);
+        let command = command.replace(README_URL, &url);
+        let output = if let Some(assignments) = command.strip_prefix("export ") {
+            for pair in assignments.split_whitespace() {
+                let (k, v) = pair.split_once('=').expect("NAME=value");
+                env.push((k.into(), v.into()));
+            }
+            continue;
+        } else if let Some(args) = command.strip_prefix("bms2intune ") {
+            Command::new(env!("CARGO_BIN_EXE_bms2intune"))
+                .args(args.split_whitespace())
+                .envs(env.iter().map(|(k, v)| (k, v)))
+                .env_remove("AZURE_TENANT_ID")
+                .env_remove("AZURE_CLIENT_CERTIFICATE_PATH")
+                .env_remove("AZURE_FEDERATED_TOKEN_FILE")
+                .current_dir(work.path())
+                .output()
+                .unwrap()
+        } else {
+            assert!(
+                command.starts_with("curl "),
+                "unexpected command: {command}"
+            );
+            Command::new("sh")
+                .args(["-c", &format!("{command} --silent --show-error --fail")])
+                .output()
+                .unwrap()
+        };
+        assert_eq!(code(&output), expected, "`{line}`:\n{}", text(&output));
+        ran.push(text(&output));
+    }
+    assert_eq!(ran.len(), 9, "the walkthrough's commands after `export`");
+    assert!(
+        ran[1].contains("Dry run: nothing was changed"),
+        "{}",
+        ran[1]
+    );
+    // plan, dry run, execute (waits), curl, execute, execute again, status, rollback dry run,
+    // rollback.
+    assert!(ran[5].contains("0 write(s) sent"), "{}", ran[5]);
+    assert!(ran[6].contains("devices-switched"), "{}", ran[6]);
+    assert!(ran[7].contains("- delete"), "{}", ran[7]);
+    let (now, then) = (restorable(&served.state()), restorable(&start));
+    assert!(
+        now == then,
+        "the walkthrough's rollback leaves the tenant as it was:\n{}",
+        differences(&now, &then)
+    );
 }

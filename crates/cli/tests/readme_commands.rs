@@ -32,6 +32,8 @@ struct NotRun {
 const LIVE_TENANT: &str = "needs a live tenant and an admin's sign-in";
 const POWERSHELL: &str =
     "PowerShell against a live tenant (Security & Compliance or Microsoft Graph sign-in)";
+const WALKTHROUGH: &str = "the apply walkthrough talks to a running graph-emulator: \
+     crates/cli/tests/apply.rs runs it as written (the emulator's URL in place of 127.0.0.1:8080)";
 const TEST_SUITE: &str = "the whole test suite, which runs this test";
 const SCALE_BENCHMARK: &str =
     "the scale benchmark: builds the release binary, synthesizes and plans \
@@ -85,12 +87,39 @@ const NOT_RUN: &[NotRun] = &[
         "a synopsis (optional flags in brackets) of a server that runs until interrupted; \
          crates/graph-emulator/tests/ start it in-process",
     ),
+    not_run(
+        "README.md",
+        "cargo run --release -p graph-emulator",
+        "the walkthrough's emulator, a server that runs until interrupted; crates/cli/tests/\
+         apply.rs runs the walkthrough as written against the emulator started in-process",
+    ),
+    not_run("README.md", "export AZURE_CLIENT_ID=0c0ffee0", WALKTHROUGH),
+    not_run(
+        "README.md",
+        "bms2intune apply --plan out/contoso",
+        WALKTHROUGH,
+    ),
+    not_run(
+        "README.md",
+        "curl -X POST http://127.0.0.1:8080",
+        WALKTHROUGH,
+    ),
+    not_run(
+        "README.md",
+        "bms2intune rollback --plan out/contoso",
+        WALKTHROUGH,
+    ),
     not_run("README.md", "export AZURE_", LIVE_TENANT),
     not_run(
         "README.md",
         "bms2intune collect --bms contoso-export",
         "signs in to a live tenant; crates/cli/tests/collect.rs runs `collect` against the \
          in-repo graph-emulator serving the sample",
+    ),
+    not_run(
+        "README.md",
+        "bms2intune status --plan out/contoso --wave 1 --graph-url",
+        WALKTHROUGH,
     ),
     not_run(
         "README.md",

@@ -488,7 +488,12 @@ fn process_group(store: &mut Store, gid: &str) {
             };
             states.push(json!({"assignedByGroup": gid, "disabledPlans": disabled, "error": error, "lastUpdatedDateTime": iso_utc(unix_now()), "skuId": s, "state": state}));
         }
-        user.insert("licenseAssignmentStates".into(), Value::Array(states));
+        if states.is_empty() {
+            // A user no licence was ever assigned to has no such member at all.
+            user.remove("licenseAssignmentStates");
+        } else {
+            user.insert("licenseAssignmentStates".into(), Value::Array(states));
+        }
         let users = store.coll_mut(Coll::Users);
         if let Some(e) = users.get_mut(&uid) {
             e.set_value(&user);

@@ -40,7 +40,9 @@ pub fn resolve(
         };
         match (set, kind) {
             ("users", OwnerKind::ServicePrincipal)
-            | ("servicePrincipals", OwnerKind::Directory(_)) => return Err(directory_not_found(id)),
+            | ("servicePrincipals", OwnerKind::Directory(_)) => {
+                return Err(directory_not_found(id))
+            }
             _ => {}
         }
         if !owners.iter().any(|(o, _)| o.as_ref() == id) {
@@ -82,7 +84,14 @@ pub fn add(store: &mut Store, gid: &str, owners: Vec<(Box<str>, OwnerKind)>) {
 
 /// `GET /groups/{id}/owners`: each owner with its `@odata.type`, `$select` applied (owners are
 /// few: one page).
-pub fn list(sh: &Shared, store: &Store, req: &Request, q: &Query, gid: &str, now: Instant) -> Reply {
+pub fn list(
+    sh: &Shared,
+    store: &Store,
+    req: &Request,
+    q: &Query,
+    gid: &str,
+    now: Instant,
+) -> Reply {
     let Some(group) = store
         .coll(crate::store::Coll::Groups)
         .get(gid)

@@ -1007,7 +1007,15 @@ fn copy_dir(from: &Path, to: &Path) {
 async fn security_defaults_are_off_unless_the_snapshot_says_otherwise() {
     let path = "/v1.0/policies/identitySecurityDefaultsEnforcementPolicy";
     let (emu, c, t) = start(|_| {}).await;
-    let r = call(&c, &t, "GET", format!("{}{path}", emu.base_url()), None, &[]).await;
+    let r = call(
+        &c,
+        &t,
+        "GET",
+        format!("{}{path}", emu.base_url()),
+        None,
+        &[],
+    )
+    .await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.body["id"], "00000000-0000-0000-0000-000000000005");
     assert_eq!(r.body["displayName"], "Security Defaults");
@@ -1020,13 +1028,29 @@ async fn security_defaults_are_off_unless_the_snapshot_says_otherwise() {
     )]);
     let root = on.path().to_path_buf();
     let (emu, c, t) = start(|cfg| cfg.snapshot = root).await;
-    let r = call(&c, &t, "GET", format!("{}{path}", emu.base_url()), None, &[]).await;
+    let r = call(
+        &c,
+        &t,
+        "GET",
+        format!("{}{path}", emu.base_url()),
+        None,
+        &[],
+    )
+    .await;
     assert_eq!((r.status, &r.body["isEnabled"]), (200, &json!(true)));
     emu.stop().await;
 
     // Reading it needs Policy.Read.All (or the security-defaults write permission).
     let (emu, c, t) = start(|cfg| cfg.roles = vec!["Directory.Read.All".into()]).await;
-    let r = call(&c, &t, "GET", format!("{}{path}", emu.base_url()), None, &[]).await;
+    let r = call(
+        &c,
+        &t,
+        "GET",
+        format!("{}{path}", emu.base_url()),
+        None,
+        &[],
+    )
+    .await;
     assert_eq!(r.status, 403, "{}", r.body);
     emu.stop().await;
 
@@ -1041,7 +1065,8 @@ async fn security_defaults_are_off_unless_the_snapshot_says_otherwise() {
         .expect("a broken file is refused");
     let text = e.to_string();
     assert!(
-        text.contains("identitySecurityDefaultsEnforcementPolicy.json") && text.contains("isEnabled"),
+        text.contains("identitySecurityDefaultsEnforcementPolicy.json")
+            && text.contains("isEnabled"),
         "{text}"
     );
 }
@@ -1078,7 +1103,10 @@ async fn intune_objects_answer_their_snapshot_version() {
             assert_eq!(r.status, 200, "{collection}/{id}: {}", r.body);
             assert_eq!(r.body["id"], id.as_str());
             assert_eq!(r.body["version"], version, "{collection}/{id}");
-            assert!(r.body.get("displayName").is_none(), "$select keeps only id, version");
+            assert!(
+                r.body.get("displayName").is_none(),
+                "$select keeps only id, version"
+            );
         }
     }
     emu.stop().await;
@@ -1088,13 +1116,9 @@ async fn intune_objects_answer_their_snapshot_version() {
 async fn groups_take_owners_on_create_and_upsert_and_list_them() {
     // The tenant knows two apps: the caller and `app_id`, which owns the group.
     let app_id = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
-    let (emu, c, t) = start(|cfg| {
-        cfg.clients = vec![
-            ("apply".into(), "x".into()),
-            (app_id.into(), "y".into()),
-        ]
-    })
-    .await;
+    let (emu, c, t) =
+        start(|cfg| cfg.clients = vec![("apply".into(), "x".into()), (app_id.into(), "y".into())])
+            .await;
     let users = first_user_ids(&emu, 2);
     let sp = call(
         &c,
@@ -1110,7 +1134,10 @@ async fn groups_take_owners_on_create_and_upsert_and_list_them() {
     .await;
     let sp_id = sp.body["id"].as_str().unwrap().to_string();
     let base = "https://graph.microsoft.com/v1.0";
-    let upsert_url = format!("{}/v1.0/groups(uniqueName='bms2intune-owned')", emu.base_url());
+    let upsert_url = format!(
+        "{}/v1.0/groups(uniqueName='bms2intune-owned')",
+        emu.base_url()
+    );
     let body = |owners: Value| {
         json!({"displayName": "owned", "mailEnabled": false, "mailNickname": "bms2intune-owned",
                "securityEnabled": true, "owners@odata.bind": owners})
@@ -1150,7 +1177,10 @@ async fn groups_take_owners_on_create_and_upsert_and_list_them() {
     assert_eq!(
         owners(&r),
         vec![
-            ("#microsoft.graph.servicePrincipal".to_string(), sp_id.clone()),
+            (
+                "#microsoft.graph.servicePrincipal".to_string(),
+                sp_id.clone()
+            ),
             ("#microsoft.graph.user".to_string(), users[0].clone()),
         ]
     );
@@ -1179,7 +1209,14 @@ async fn groups_take_owners_on_create_and_upsert_and_list_them() {
     let post = |owners: Value, name: &str| {
         let b = json!({"displayName": name, "mailEnabled": false, "mailNickname": name,
                        "securityEnabled": true, "owners@odata.bind": owners});
-        call(&c, &t, "POST", format!("{}/v1.0/groups", emu.base_url()), Some(b), &[])
+        call(
+            &c,
+            &t,
+            "POST",
+            format!("{}/v1.0/groups", emu.base_url()),
+            Some(b),
+            &[],
+        )
     };
     let unknown = "11111111-2222-4333-8444-555555555555";
     let r = post(json!([format!("{base}/directoryObjects/{unknown}")]), "x1").await;
@@ -1202,7 +1239,10 @@ async fn groups_take_owners_on_create_and_upsert_and_list_them() {
         &[],
     )
     .await;
-    assert_eq!(owners(&r), vec![("#microsoft.graph.user".to_string(), users[1].clone())]);
+    assert_eq!(
+        owners(&r),
+        vec![("#microsoft.graph.user".to_string(), users[1].clone())]
+    );
     let r = call(
         &c,
         &t,

@@ -256,7 +256,10 @@ mod tests {
         // apply's drift check compares) comes with every property.
         for name in ["deviceCompliancePolicies", "deviceConfigurations"] {
             let c = collection(name);
-            assert!(c.select.is_empty() || c.select.contains(&"version"), "{name}");
+            assert!(
+                c.select.is_empty() || c.select.contains(&"version"),
+                "{name}"
+            );
         }
         assert!(BETA_CONFIGURATIONS.select.is_empty());
         let ca = collection("conditionalAccessPolicies");

@@ -157,8 +157,18 @@ mod tests {
         use IntuneCollection::*;
         let state = IntuneState {
             compliance_policies: vec![
-                policy(DeviceCompliancePolicies, "c2", "iosCompliancePolicy", Some(4)),
-                policy(DeviceCompliancePolicies, "c1", "aospDeviceOwnerCompliancePolicy", None),
+                policy(
+                    DeviceCompliancePolicies,
+                    "c2",
+                    "iosCompliancePolicy",
+                    Some(4),
+                ),
+                policy(
+                    DeviceCompliancePolicies,
+                    "c1",
+                    "aospDeviceOwnerCompliancePolicy",
+                    None,
+                ),
                 policy(
                     DeviceCompliancePolicies,
                     "backup:Compliance/iOS.json",
@@ -167,8 +177,18 @@ mod tests {
                 ),
             ],
             configurations: vec![
-                policy(DeviceConfigurations, "d1", "iosEasEmailProfileConfiguration", Some(2)),
-                policy(DeviceConfigurations, "d0", "windows10GeneralConfiguration", Some(9)),
+                policy(
+                    DeviceConfigurations,
+                    "d1",
+                    "iosEasEmailProfileConfiguration",
+                    Some(2),
+                ),
+                policy(
+                    DeviceConfigurations,
+                    "d0",
+                    "windows10GeneralConfiguration",
+                    Some(9),
+                ),
             ],
             configuration_policies: vec![policy(
                 ConfigurationPolicies,
@@ -184,8 +204,16 @@ mod tests {
             .collect();
         let want = [
             ("/deviceManagement/configurationPolicies/s1", "beta", None),
-            ("/deviceManagement/deviceCompliancePolicies/c1", "beta", None),
-            ("/deviceManagement/deviceCompliancePolicies/c2", "v1.0", Some(4)),
+            (
+                "/deviceManagement/deviceCompliancePolicies/c1",
+                "beta",
+                None,
+            ),
+            (
+                "/deviceManagement/deviceCompliancePolicies/c2",
+                "v1.0",
+                Some(4),
+            ),
             ("/deviceManagement/deviceConfigurations/d0", "v1.0", Some(9)),
             ("/deviceManagement/deviceConfigurations/d1", "beta", Some(2)),
             ("/identity/conditionalAccess/policies/ca1", "v1.0", None),

@@ -13,8 +13,8 @@ use bms2intune_model::Tenant;
 use bms2intune_simulation::baseline::BaselineImpact;
 use bms2intune_simulation::{Conflict, Impact, Simulation};
 use bms2intune_waves::Staging;
-use serde::{Deserialize, Serialize};
 use existing::{existing_policies, ExistingPolicy};
+use serde::{Deserialize, Serialize};
 use summary::{summarize, SnapshotSummary};
 
 pub mod existing;

@@ -458,7 +458,10 @@ mod tests {
         assert_eq!(policy_with(json!({"version": null})).unwrap().version, None);
         let p = policy_with(json!({"version": 2147483647})).unwrap();
         assert_eq!(p.version, Some(i32::MAX));
-        assert_eq!(p.properties["version"], 2147483647, "kept in properties too");
+        assert_eq!(
+            p.properties["version"], 2147483647,
+            "kept in properties too"
+        );
     }
 
     #[test]
