@@ -729,9 +729,10 @@ impl Apply {
                 ));
             } else if !response.is_success() {
                 drift.push(format!(
-                    "{} could not be read to check it is unchanged ({})",
+                    "{} could not be read to check it is unchanged ({} {})",
                     expected.display_name,
-                    format!("{} {}", response.status, response.error_message())
+                    response.status,
+                    response.error_message()
                 ));
             } else if let Some(then) = expected.version.filter(|v| Some(*v) != now) {
                 drift.push(format!(

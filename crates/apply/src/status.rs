@@ -149,6 +149,19 @@ pub struct CreatedPolicy {
 }
 
 impl CreatedPolicy {
+    /// What kind of object it is, for people: compliance policy, configuration profile (email
+    /// profiles included), Conditional Access policy, or the collection's name.
+    pub fn kind(&self) -> &str {
+        match self.collection.rsplit('/').next().unwrap_or_default() {
+            "deviceCompliancePolicies" => "compliance policy",
+            "deviceConfigurations" => "configuration profile",
+            "policies" if self.collection.contains("conditionalAccess") => {
+                "Conditional Access policy"
+            }
+            other => other,
+        }
+    }
+
     /// The path (after the Graph base URL) of the object's `deviceStatusOverview`, for
     /// compliance policies and configuration profiles; `None` for other objects.
     pub fn overview_path(&self) -> Option<String> {
@@ -563,17 +576,14 @@ fn judge(g: &ExitGate, f: &WaveFacts, input: &StatusInput) -> GateResult {
                 bounded(g, f.conflict_or_error, format!("{detail}; no created policy reports an error"))
             }
         }
-        Some("compliantPercent") => {
-            if f.intune == 0 {
-                unmeasured("no device of the wave is on Intune yet".into())
-            } else {
-                bounded(
-                    g,
-                    f.compliant * 100 / f.intune,
-                    format!("{} of {} Intune device(s) compliant", f.compliant, f.intune),
-                )
-            }
-        }
+        Some("compliantPercent") => match (f.compliant * 100).checked_div(f.intune) {
+            None => unmeasured("no device of the wave is on Intune yet".into()),
+            Some(percent) => bounded(
+                g,
+                percent,
+                format!("{} of {} Intune device(s) compliant", f.compliant, f.intune),
+            ),
+        },
         Some("profileSucceededPercent") => unmeasured(
             "a profile's deviceStatusOverview counts every device it reaches, not one wave's: see policy delivery and each profile's Device status".into(),
         ),
@@ -676,8 +686,9 @@ pub fn render_text(r: &StatusReport) -> String {
                 (Some(o), _) => {
                     let _ = writeln!(
                         out,
-                        "  {}: success {}, failed {}, error {}, pending {}, not applicable {}",
+                        "  {} ({}): success {}, failed {}, error {}, pending {}, not applicable {}",
                         p.policy.display_name,
+                        p.policy.kind(),
                         o.success_count,
                         o.failed_count,
                         o.error_count,
@@ -688,8 +699,9 @@ pub fn render_text(r: &StatusReport) -> String {
                 (None, note) => {
                     let _ = writeln!(
                         out,
-                        "  {}: {}",
+                        "  {} ({}): {}",
                         p.policy.display_name,
+                        p.policy.kind(),
                         note.as_deref().unwrap_or("no overview")
                     );
                 }
@@ -1031,7 +1043,7 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains("X_O365_i: success 1, failed 0, error 0"),
+            text.contains("X_O365_i (compliance policy): success 1, failed 0, error 0"),
             "{text}"
         );
         assert!(
