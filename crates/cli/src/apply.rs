@@ -9,7 +9,7 @@
 use crate::collect::{graph_failure, ConnectionArgs};
 use crate::errors::{BadInput, WaitingForManualStep};
 use anyhow::{Context, Result};
-use bms2intune_apply::drive::{drive, Run, RunEnd};
+use bms2intune_apply::drive::{drive, Machine, Run, RunEnd};
 use bms2intune_apply::render::{render, Sign};
 use bms2intune_apply::{
     journal, Apply, ApplyInput, ExpectedVersion, Journal, Method, Mode, PlanHash, PlanView,
@@ -426,15 +426,26 @@ pub fn apply(args: WaveArgs) -> Result<()> {
         },
         state,
     );
-    let run = drive(
-        &mut machine,
-        &mut journal,
+    let run = carry_out(&mut machine, &mut journal, wave, &p, &session)?;
+    finish(run, execute, "apply", wave)
+}
+
+/// Runs a machine to its end, its requests carried through Graph by `session`.
+fn carry_out(
+    machine: &mut impl Machine,
+    journal: &mut Journal,
+    wave: u32,
+    p: &PlanFolder,
+    session: &Session,
+) -> Result<Run> {
+    Ok(drive(
+        machine,
+        journal,
         wave,
         &p.hash.0,
         |r, attempt| session.exchange(r, attempt),
         None,
-    )?;
-    finish(run, execute, "apply", wave)
+    )?)
 }
 
 pub fn rollback(args: WaveArgs) -> Result<()> {
@@ -453,13 +464,6 @@ pub fn rollback(args: WaveArgs) -> Result<()> {
     let state = journal.load()?;
     let mode = if execute { Mode::Execute } else { Mode::DryRun };
     let mut machine = Rollback::new(&p.plan, wave, mode, state);
-    let run = drive(
-        &mut machine,
-        &mut journal,
-        wave,
-        &p.hash.0,
-        |r, attempt| session.exchange(r, attempt),
-        None,
-    )?;
+    let run = carry_out(&mut machine, &mut journal, wave, &p, &session)?;
     finish(run, execute, "rollback", wave)
 }

@@ -6,7 +6,10 @@
 //! throttling do not change the outcome; a plan for another tenant is refused; no secret or
 //! token reaches the journal or the debug log.
 
-use graph_emulator::{Config, Emulator, ThrottleMode};
+mod emulated;
+
+use emulated::{sample, Served};
+use graph_emulator::{Config, ThrottleMode};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -14,12 +17,7 @@ use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-const CLIENT_ID: &str = "0c0ffee0-0000-4000-8000-000000000001";
 const SECRET: &str = "Sup3r-Secret-Value~for.apply.tests";
-
-fn sample() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/contoso")
-}
 
 /// The sample's plan, made once per test binary; each test copies it to its own folder (the
 /// journal lives beside plan.json).
@@ -61,31 +59,13 @@ fn plan_copy() -> (tempfile::TempDir, PathBuf) {
     (dir, plan)
 }
 
-/// An emulator serving the sample on its own runtime.
-struct Served {
-    runtime: tokio::runtime::Runtime,
-    emulator: Option<Emulator>,
-}
-
 impl Served {
-    fn start(configure: impl FnOnce(&mut Config)) -> Served {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        let mut config = Config::new(sample());
-        config.license_processing = Duration::ZERO;
-        configure(&mut config);
-        let emulator = runtime.block_on(Emulator::start(config)).unwrap();
-        Served {
-            runtime,
-            emulator: Some(emulator),
-        }
-    }
-
-    fn emulator(&self) -> &Emulator {
-        self.emulator.as_ref().unwrap()
+    /// The emulator for apply's tests: group licences processed at once.
+    fn for_apply(configure: impl FnOnce(&mut Config)) -> Served {
+        Served::start(|c| {
+            c.license_processing = Duration::ZERO;
+            configure(c);
+        })
     }
 
     fn state(&self) -> Value {
@@ -94,31 +74,16 @@ impl Served {
 
     /// `bms2intune <command> --plan … --wave 1 [extra]` against this emulator.
     fn command(&self, command: &str, plan: &Path, extra: &[&str]) -> Command {
-        let url = self.emulator().base_url().to_string();
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_bms2intune"));
-        cmd.arg(command)
-            .arg("--plan")
+        let mut cmd = self.bms2intune(command, SECRET);
+        cmd.arg("--plan")
             .arg(plan.join("plan.json"))
-            .args(["--wave", "1", "--client-id", CLIENT_ID])
-            .args(["--graph-url", &url, "--authority-url", &url])
-            .args(extra)
-            .env_remove("AZURE_TENANT_ID")
-            .env_remove("AZURE_CLIENT_CERTIFICATE_PATH")
-            .env_remove("AZURE_FEDERATED_TOKEN_FILE")
-            .env("AZURE_CLIENT_SECRET", SECRET);
+            .args(["--wave", "1"])
+            .args(extra);
         cmd
     }
 
     fn run(&self, command: &str, plan: &Path, extra: &[&str]) -> Output {
         self.command(command, plan, extra).output().unwrap()
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        if let Some(e) = self.emulator.take() {
-            self.runtime.block_on(e.stop());
-        }
     }
 }
 
@@ -287,7 +252,7 @@ fn marked_objects(state: &Value) -> usize {
 
 #[test]
 fn dry_run_execute_second_execute_and_rollback_walk_through_a_wave() {
-    let served = Served::start(|_| {});
+    let served = Served::for_apply(|_| {});
     let (_dir, plan) = plan_copy();
     let start = served.state();
 
@@ -359,7 +324,7 @@ fn dry_run_execute_second_execute_and_rollback_walk_through_a_wave() {
 
 #[test]
 fn a_plan_for_another_tenant_is_refused_before_anything() {
-    let served = Served::start(|_| {});
+    let served = Served::for_apply(|_| {});
     let (_dir, plan) = plan_copy();
     let path = plan.join("plan.json");
     let text_before = std::fs::read_to_string(&path).unwrap();
@@ -388,7 +353,7 @@ fn reference_state() -> Value {
     static REFERENCE: OnceLock<Value> = OnceLock::new();
     REFERENCE
         .get_or_init(|| {
-            let served = Served::start(|_| {});
+            let served = Served::for_apply(|_| {});
             served.emulator().set_mdm_authority("intune");
             let (_dir, plan) = plan_copy();
             apply_to_the_end(&served, &plan);
@@ -400,7 +365,7 @@ fn reference_state() -> Value {
 #[test]
 fn transient_faults_and_throttling_do_not_change_the_outcome() {
     let expected = reference_state();
-    let served = Served::start(|c| {
+    let served = Served::for_apply(|c| {
         c.fault_rate = 0.1;
         c.throttle = ThrottleMode::Documented;
         c.seed = 7;
@@ -445,7 +410,7 @@ const CRASH_LANES: usize = 5;
 /// running), then run again to the end; the state must equal `expected` with no duplicate.
 /// Whether the first run was killed.
 fn kill_and_resume(delay: u64, expected: &Value, run: usize) -> bool {
-    let served = Served::start(|_| {});
+    let served = Served::for_apply(|_| {});
     served.emulator().set_mdm_authority("intune");
     let (_dir, plan) = plan_copy();
     let mut child = served
@@ -481,7 +446,7 @@ fn kill_and_resume(delay: u64, expected: &Value, run: usize) -> bool {
 fn apply_killed_at_random_points_always_resumes_to_the_same_state() {
     let expected = reference_state();
     // How long an uninterrupted run takes here: the kills spread over it.
-    let timing = Served::start(|_| {});
+    let timing = Served::for_apply(|_| {});
     timing.emulator().set_mdm_authority("intune");
     let (_d, plan) = plan_copy();
     let started = Instant::now();
@@ -516,7 +481,7 @@ fn apply_killed_at_random_points_always_resumes_to_the_same_state() {
 
 #[test]
 fn secrets_and_tokens_never_reach_the_journal_or_the_debug_log() {
-    let served = Served::start(|_| {});
+    let served = Served::for_apply(|_| {});
     served.emulator().set_mdm_authority("intune");
     let (_dir, plan) = plan_copy();
     let o = served

@@ -4,74 +4,23 @@
 //! missing permissions are listed with exit 2; without `--bms` only the Graph part is written;
 //! throttled at the documented limits and failing transiently, the collection still completes.
 
-use graph_emulator::{Config, Emulator, ThrottleMode};
-use std::path::{Path, PathBuf};
+use graph_emulator::ThrottleMode;
+use std::path::Path;
 use std::process::{Command, Output};
 
-fn sample() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/contoso")
-}
+mod emulated;
 
-/// An emulator serving the sample on its own runtime (kept alive by the returned value).
-struct Served {
-    runtime: tokio::runtime::Runtime,
-    emulator: Option<Emulator>,
-}
+use emulated::{sample, Served};
 
 impl Served {
-    fn start(configure: impl FnOnce(&mut Config)) -> Served {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        let mut config = Config::new(sample());
-        configure(&mut config);
-        let emulator = runtime.block_on(Emulator::start(config)).unwrap();
-        Served {
-            runtime,
-            emulator: Some(emulator),
-        }
-    }
-
-    fn url(&self) -> String {
-        self.emulator.as_ref().unwrap().base_url().to_string()
-    }
-
-    fn tenant(&self) -> String {
-        self.emulator.as_ref().unwrap().tenant_id()
-    }
-
     /// `bms2intune collect` against this emulator, with a client secret from the environment.
     fn collect(&self, extra: &[&str], env: &[(&str, &str)]) -> Output {
-        let url = self.url();
-        let tenant = self.tenant();
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_bms2intune"));
-        cmd.args([
-            "collect",
-            "--tenant-id",
-            &tenant,
-            "--client-id",
-            "0c0ffee0-0000-4000-8000-000000000001",
-        ])
-        .args(["--graph-url", &url, "--authority-url", &url])
-        .args(extra)
-        .env_remove("AZURE_CLIENT_SECRET")
-        .env_remove("AZURE_CLIENT_CERTIFICATE_PATH")
-        .env_remove("AZURE_FEDERATED_TOKEN_FILE")
-        .env("AZURE_CLIENT_SECRET", "Sup3r-Secret-Value~for.tests");
+        let mut cmd = self.bms2intune("collect", "Sup3r-Secret-Value~for.tests");
+        cmd.args(["--tenant-id", &self.tenant()]).args(extra);
         for (k, v) in env {
             cmd.env(k, v);
         }
         cmd.output().unwrap()
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        if let Some(e) = self.emulator.take() {
-            self.runtime.block_on(e.stop());
-        }
     }
 }
 

@@ -8,47 +8,22 @@
 use bms2intune_apply::journal::{self, Intent, Journal, Outcome};
 use bms2intune_graph::auth::{Connection, Credential};
 use bms2intune_graph::{ClientOptions, Endpoints, GraphClient, Secret};
-use graph_emulator::{Config, Emulator};
 use serde_json::{json, Value};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
-fn sample() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/contoso")
-}
+mod emulated;
 
-struct Served {
-    runtime: tokio::runtime::Runtime,
-    emulator: Option<Emulator>,
-}
+use emulated::{sample, Served, CLIENT_ID};
 
 impl Served {
-    fn start() -> Served {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        let emulator = runtime
-            .block_on(Emulator::start(Config::new(sample())))
-            .unwrap();
-        Served {
-            runtime,
-            emulator: Some(emulator),
-        }
-    }
-
-    fn emulator(&self) -> &Emulator {
-        self.emulator.as_ref().unwrap()
-    }
-
     fn client(&self) -> GraphClient {
         let e = self.emulator();
         let _guard = self.runtime.enter();
         GraphClient::new(
             Connection {
                 tenant_id: e.tenant_id(),
-                client_id: "0c0ffee0-0000-4000-8000-000000000001".into(),
+                client_id: CLIENT_ID.into(),
                 credential: Credential::Secret(Secret::new("test-secret")),
                 endpoints: Endpoints::new(e.base_url(), e.base_url()).unwrap(),
             },
@@ -59,16 +34,10 @@ impl Served {
 
     /// `bms2intune status --plan DIR` against this emulator.
     fn status(&self, plan: &Path, extra: &[&str]) -> Output {
-        let url = self.emulator().base_url().to_string();
-        Command::new(env!("CARGO_BIN_EXE_bms2intune"))
-            .args(["status", "--plan", plan.to_str().unwrap()])
-            .args(["--tenant-id", &self.emulator().tenant_id()])
-            .args(["--client-id", "0c0ffee0-0000-4000-8000-000000000001"])
-            .args(["--graph-url", &url, "--authority-url", &url])
+        self.bms2intune("status", "test-secret")
+            .args(["--plan", plan.to_str().unwrap()])
+            .args(["--tenant-id", &self.tenant()])
             .args(extra)
-            .env_remove("AZURE_CLIENT_CERTIFICATE_PATH")
-            .env_remove("AZURE_FEDERATED_TOKEN_FILE")
-            .env("AZURE_CLIENT_SECRET", "test-secret")
             .output()
             .unwrap()
     }
@@ -78,14 +47,6 @@ impl Served {
             .as_array()
             .unwrap()
             .clone()
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        if let Some(e) = self.emulator.take() {
-            self.runtime.block_on(e.stop());
-        }
     }
 }
 
@@ -229,7 +190,7 @@ fn delivered(report: &Value) -> (u64, u64) {
 
 #[test]
 fn status_judges_wave_gates_from_the_tenant_and_the_journal() {
-    let served = Served::start();
+    let served = Served::start(|_| {});
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("plan");
     plan(&out);
