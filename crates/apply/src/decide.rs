@@ -173,6 +173,8 @@ pub enum Action {
         step_id: String,
         intent: Intent,
         request: Request,
+        /// What the write does, for people (`+ create …`), printed as it is sent.
+        line: Line,
     },
     /// Print these instructions for an admin; then call `next_action` again.
     Manual {
@@ -552,6 +554,7 @@ impl Apply {
                             step_id: step.id.clone(),
                             intent,
                             request,
+                            line: Line::new(sign, &step.id, text),
                         })
                     }
                 },

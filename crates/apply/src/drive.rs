@@ -56,6 +56,9 @@ pub struct Run {
     pub events: usize,
     /// Writes sent.
     pub writes: usize,
+    /// Each write sent, as the line that says what it does, with the answer's status (0: no
+    /// answer came), in the order sent.
+    pub sent: Vec<(Line, u16)>,
 }
 
 pub fn drive(
@@ -71,6 +74,7 @@ pub fn drive(
         manual: Vec::new(),
         events: 0,
         writes: 0,
+        sent: Vec::new(),
     };
     macro_rules! event {
         () => {
@@ -96,6 +100,7 @@ pub fn drive(
                 step_id,
                 intent,
                 request,
+                line,
             } => {
                 journal.record_intent(seq, wave, plan_hash, &step_id, &intent)?;
                 event!();
@@ -107,6 +112,7 @@ pub fn drive(
                     body: serde_json::json!({"error": {"code": "transport", "message": reason}}),
                 });
                 run.writes += 1;
+                run.sent.push((line, response.status));
                 event!();
                 if let Some((seq, outcome)) = machine.on_response(response) {
                     journal.record_outcome(seq, &outcome)?;

@@ -66,3 +66,38 @@ pub fn render(lines: &[Line]) -> String {
     }
     out
 }
+
+/// The writes a run sent, one line each with Graph's answer: `+ create  … (201)`; a write
+/// whose answer never came says so (the next run reconciles it by reading).
+pub fn render_sent(sent: &[(Line, u16)]) -> String {
+    let mut out = String::new();
+    for (line, status) in sent {
+        let answer = match status {
+            0 => "no answer".to_string(),
+            s => s.to_string(),
+        };
+        let _ = writeln!(out, "{:<15} {} ({answer})", line.sign.word(), line.text);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sent_writes_carry_graphs_answer_or_say_none_came() {
+        let sent = [
+            (
+                Line::new(Sign::Create, "s1", "deviceConfigurations \"A\""),
+                201,
+            ),
+            (Line::new(Sign::License, "s2", "EMS to \"Wave 1\""), 0),
+        ];
+        assert_eq!(
+            render_sent(&sent),
+            "+ create        deviceConfigurations \"A\" (201)\n\
+             + license       EMS to \"Wave 1\" (no answer)\n"
+        );
+    }
+}

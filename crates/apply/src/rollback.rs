@@ -118,6 +118,7 @@ impl Rollback {
                             step_id,
                             intent,
                             request,
+                            ..
                         } => {
                             let Intent::Undo { of, .. } = intent else {
                                 unreachable!("rollback writes only undo intents")
@@ -268,6 +269,7 @@ impl Rollback {
                         path: path.clone(),
                     },
                     request: Request::new(method, path, body),
+                    line: Line::new(sign, &entry.step_id, text),
                 })
             };
         match &entry.intent {

@@ -10,7 +10,7 @@ use crate::collect::{graph_failure, ConnectionArgs};
 use crate::errors::{BadInput, WaitingForManualStep};
 use anyhow::{Context, Result};
 use bms2intune_apply::drive::{drive, Machine, Run, RunEnd};
-use bms2intune_apply::render::{render, Sign};
+use bms2intune_apply::render::{render, render_sent, Sign};
 use bms2intune_apply::{
     journal, Apply, ApplyInput, ExpectedVersion, Journal, Method, Mode, PlanHash, PlanView,
     Refusal, Request, Response, Rollback,
@@ -341,6 +341,10 @@ fn open_journal(p: &PlanFolder, execute: bool) -> Result<Journal> {
 
 /// Prints a run's outcome and maps it to the exit code.
 fn finish(run: Run, execute: bool, what: &str, wave: u32) -> Result<()> {
+    if !run.sent.is_empty() {
+        println!("Sent:");
+        print!("{}", render_sent(&run.sent));
+    }
     for (step, title, instructions) in &run.manual {
         println!("! manual step ({step}): {title}");
         for line in instructions.lines() {
@@ -349,6 +353,9 @@ fn finish(run: Run, execute: bool, what: &str, wave: u32) -> Result<()> {
     }
     match run.end {
         RunEnd::Done(lines) => {
+            if !run.sent.is_empty() {
+                println!("Now:");
+            }
             print!("{}", render(&lines));
             let waiting = lines.iter().any(|l| l.sign == Sign::Waiting);
             let warned = lines.iter().filter(|l| l.sign == Sign::Warning).count();

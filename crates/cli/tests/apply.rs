@@ -618,6 +618,12 @@ fn the_readme_walkthrough_runs_as_written() {
     );
     // plan, dry run, execute (waits), curl, execute, execute again, status, rollback dry run,
     // rollback.
+    assert!(ran[2].contains("Sent:\n+ create"), "{}", ran[2]);
+    assert!(
+        ran[4].contains("+ license") && ran[4].contains("(202)"),
+        "{}",
+        ran[4]
+    );
     assert!(ran[5].contains("0 write(s) sent"), "{}", ran[5]);
     assert!(ran[6].contains("devices-switched"), "{}", ran[6]);
     assert!(ran[7].contains("- delete"), "{}", ran[7]);
