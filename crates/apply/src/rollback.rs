@@ -21,6 +21,9 @@ use bms2intune_waves::StepKind;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
+// A decision is returned and consumed at once, one at a time, never stored in bulk: boxing
+// the action would buy nothing but an allocation per step.
+#[allow(clippy::large_enum_variant)]
 enum Decision {
     Act(Action),
     /// Dry run, or refused: say `line` and go on to the next row.
