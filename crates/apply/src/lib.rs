@@ -14,6 +14,7 @@ pub mod http;
 pub mod journal;
 pub mod render;
 pub mod rollback;
+pub mod roster;
 pub mod status;
 pub mod steps;
 

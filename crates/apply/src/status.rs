@@ -8,6 +8,7 @@
 //! are `unmeasured` with the reason. The report renders as text and serializes as JSON.
 
 use crate::journal::{Intent, JournalState};
+use crate::roster::RosterUser;
 use bms2intune_waves::{ExitGate, Step};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -45,58 +46,6 @@ impl StatusPlan {
         let de = &mut serde_json::Deserializer::from_str(text);
         serde_path_to_error::deserialize(de).map_err(|e| format!("{}: {}", e.path(), e.inner()))
     }
-}
-
-/// One user of a wave, from `waves.csv`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RosterUser {
-    pub user_id: String,
-    pub user_principal_name: String,
-}
-
-/// Reads `waves.csv` (columns `wave`, `user_id`, `user_principal_name`; other columns are
-/// ignored): the users of each wave. Users in no wave (empty `wave`) are left out. The error
-/// names the line and column.
-pub fn parse_roster(text: &str) -> Result<BTreeMap<u32, Vec<RosterUser>>, String> {
-    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|e| format!("header: {e}"))?
-        .clone();
-    let column = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| format!("header: no column `{name}`"))
-    };
-    let (wave, id, upn) = (
-        column("wave")?,
-        column("user_id")?,
-        column("user_principal_name")?,
-    );
-    let mut out: BTreeMap<u32, Vec<RosterUser>> = BTreeMap::new();
-    for (i, row) in reader.records().enumerate() {
-        let line = i + 2;
-        let row = row.map_err(|e| format!("line {line}: {e}"))?;
-        let cell = |c: usize| row.get(c).unwrap_or("").trim();
-        if cell(wave).is_empty() {
-            continue;
-        }
-        let n: u32 = cell(wave).parse().map_err(|_| {
-            format!(
-                "line {line}: column `wave`: expected a wave number, found {:?}",
-                cell(wave)
-            )
-        })?;
-        if cell(id).is_empty() {
-            return Err(format!("line {line}: column `user_id`: empty"));
-        }
-        out.entry(n).or_default().push(RosterUser {
-            user_id: cell(id).to_ascii_lowercase(),
-            user_principal_name: cell(upn).to_string(),
-        });
-    }
-    Ok(out)
 }
 
 /// Checks that the roster belongs to the plan: every wave of the plan has as many users in
@@ -789,9 +738,9 @@ mod tests {
     }
 
     fn roster() -> BTreeMap<u32, Vec<RosterUser>> {
-        parse_roster(
-            "wave,wave_name,user_id,user_principal_name,license\n\
-             1,Pilot,U1,a@x,held\n1,Pilot,u2,b@x,new-seat\n2,Ring 1,u3,c@x,new-seat\n,,u4,d@x,\n",
+        crate::roster::parse(
+            "wave,wave_name,user_id,user_principal_name,license,sku\n\
+             1,Pilot,U1,a@x,held,\n1,Pilot,u2,b@x,new-seat,EMS\n2,Ring 1,u3,c@x,new-seat,EMS\n,,u4,d@x,,\n",
         )
         .unwrap()
     }
@@ -853,9 +802,10 @@ mod tests {
         assert_eq!(r[&1][0].user_id, "u1");
         assert_eq!(r[&2][0].user_principal_name, "c@x");
         assert!(check_roster(&plan(), &r).is_ok());
-        let e = parse_roster("wave,user_id,user_principal_name\nx,u,a\n").unwrap_err();
+        let e = crate::roster::parse("wave,user_id,user_principal_name,license,sku\nx,u,a,held,\n")
+            .unwrap_err();
         assert!(e.contains("line 2") && e.contains("wave"), "{e}");
-        let e = parse_roster("wave,user_principal_name\n").unwrap_err();
+        let e = crate::roster::parse("wave,user_principal_name\n").unwrap_err();
         assert!(e.contains("user_id"), "{e}");
         let mut short = roster();
         short.get_mut(&1).unwrap().pop();

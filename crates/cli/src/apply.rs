@@ -12,7 +12,7 @@ use anyhow::{Context, Result};
 use bms2intune_apply::drive::{drive, Machine, Run, RunEnd};
 use bms2intune_apply::render::{render, render_sent, Sign};
 use bms2intune_apply::{
-    journal, Apply, ApplyInput, ExpectedVersion, Journal, Method, Mode, PlanHash, PlanView,
+    journal, roster, Apply, ApplyInput, ExpectedVersion, Journal, Method, Mode, PlanHash, PlanView,
     Refusal, Request, Response, Rollback,
 };
 use bms2intune_graph::preflight::{self, GrantSource, PreflightError};
@@ -83,31 +83,9 @@ fn load_plan(path: &Path) -> Result<PlanFolder> {
 fn rosters(p: &PlanFolder) -> Result<BTreeMap<String, Vec<String>>> {
     let path = p.folder.join("waves.csv");
     let shown = path.display().to_string();
-    let mut reader = csv::Reader::from_path(&path)
+    let text = std::fs::read_to_string(&path)
         .map_err(|e| BadInput(format!("{shown}: cannot read ({e})")))?;
-    let headers = reader
-        .headers()
-        .map_err(|e| BadInput(format!("{shown}: {e}")))?
-        .clone();
-    let column = |name: &str| {
-        headers.iter().position(|h| h == name).ok_or_else(|| {
-            BadInput(format!(
-                "{shown}: no `{name}` column (expected the waves.csv that `bms2intune plan` wrote)"
-            ))
-        })
-    };
-    let (wave, user, license, sku) = (
-        column("wave")?,
-        column("user_id")?,
-        column("license")?,
-        column("sku")?,
-    );
-    let mut rows = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| BadInput(format!("{shown}: row {}: {e}", i + 2)))?;
-        let field = |c: usize| record.get(c).unwrap_or("").to_string();
-        rows.push((field(wave), field(user), field(license), field(sku)));
-    }
+    let by_wave = roster::parse(&text).map_err(|e| BadInput(format!("{shown}: {e}")))?;
     let mut out = BTreeMap::new();
     for step in p
         .plan
@@ -119,20 +97,18 @@ fn rosters(p: &PlanFolder) -> Result<BTreeMap<String, Vec<String>>> {
         let (Some(group), Some(filter), Some(w)) = (&t.group, &t.members, t.wave) else {
             continue;
         };
-        let ids: Vec<String> = rows
-            .iter()
-            .filter(|(rw, _, rl, rs)| {
-                rw == &w.to_string()
-                    && rl == filter.license.as_str()
-                    && Some(rs.as_str()) == filter.sku.as_deref().or(Some(""))
-            })
-            .map(|(_, u, _, _)| u.clone())
+        let sku = filter.sku.as_deref().unwrap_or("");
+        let ids: Vec<String> = by_wave
+            .get(&w)
+            .into_iter()
+            .flatten()
+            .filter(|u| u.license == filter.license.as_str() && u.sku == sku)
+            .map(|u| u.user_id.clone())
             .collect();
         if let Some(count) = t.count {
             if ids.len() as u64 != count {
                 return Err(BadInput(format!(
-                    "{shown}: {} lists {} users for {}, plan.json says {count}: the two files are not from the same plan",
-                    shown,
+                    "{shown}: {} user(s) for {}, plan.json says {count}: the two files are not from the same plan",
                     ids.len(),
                     step.id
                 ))
@@ -246,7 +222,8 @@ fn reread_wait(attempt: u32) -> Duration {
 }
 
 impl Session {
-    /// Sends one request of the machine; GETs follow `@odata.nextLink` to the end. Graph's
+    /// Sends one request of the machine; GETs follow `@odata.nextLink` to the end (through
+    /// `GraphClient::get_all`). Graph's
     /// refusals come back as responses (the machine judges them); a read that cannot be made
     /// at all is an `Err`, which stops the run.
     fn exchange(&self, request: &Request, attempt: u32) -> Result<Response, String> {
@@ -266,29 +243,16 @@ impl Session {
             } else {
                 serde_json::from_slice(&first.body).unwrap_or(Value::Null)
             };
-            if request.method == Method::Get {
-                while let Some(next) = body
-                    .get("@odata.nextLink")
-                    .and_then(Value::as_str)
-                    .map(str::to_string)
-                {
-                    let page = self.client.get_json(&next).await?;
-                    let items = page
-                        .get("value")
-                        .and_then(Value::as_array)
-                        .cloned()
-                        .unwrap_or_default();
-                    if let Some(list) = body.get_mut("value").and_then(Value::as_array_mut) {
-                        list.extend(items);
-                    }
-                    match page.get("@odata.nextLink") {
-                        Some(link) => body["@odata.nextLink"] = link.clone(),
-                        None => {
-                            if let Some(o) = body.as_object_mut() {
-                                o.remove("@odata.nextLink");
-                            }
-                        }
-                    }
+            // The rest of a collection through the client's own paging, which refuses a next
+            // link outside Graph instead of sending it the token.
+            let next = body.get("@odata.nextLink").and_then(Value::as_str);
+            if let (Method::Get, Some(next)) = (request.method, next) {
+                let rest = self.client.get_all(next).await?;
+                if let Some(list) = body.get_mut("value").and_then(Value::as_array_mut) {
+                    list.extend(rest);
+                }
+                if let Some(o) = body.as_object_mut() {
+                    o.remove("@odata.nextLink");
                 }
             }
             Ok::<_, GraphError>((first.status, request_id, body))

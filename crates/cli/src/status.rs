@@ -8,6 +8,7 @@ use crate::collect::{graph_failure, ConnectionArgs};
 use crate::errors::{BadInput, WaveGatesFailed};
 use anyhow::{Context, Result};
 use bms2intune_apply::journal::{self, Journal};
+use bms2intune_apply::roster;
 use bms2intune_apply::status::{
     self, Applied, Device, Overview, PolicyDelivery, StatusInput, StatusPlan,
 };
@@ -96,7 +97,7 @@ pub fn status(args: StatusArgs) -> Result<()> {
         }
     }
     let roster_path = folder.join("waves.csv");
-    let roster = status::parse_roster(&read(&roster_path)?)
+    let roster = roster::parse(&read(&roster_path)?)
         .and_then(|r| status::check_roster(&plan, &r).map(|()| r))
         .map_err(|e| BadInput(format!("{}: {e}", roster_path.display())))?;
     let journal_path = journal::beside(&plan_path);

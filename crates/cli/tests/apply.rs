@@ -252,7 +252,8 @@ fn marked_objects(state: &Value) -> usize {
 
 #[test]
 fn dry_run_execute_second_execute_and_rollback_walk_through_a_wave() {
-    let served = Served::for_apply(|_| {});
+    // Small pages: every list apply reads (policies, groups, members) takes several.
+    let served = Served::for_apply(|c| c.page_size = Some(5));
     let (_dir, plan) = plan_copy();
     let start = served.state();
 
